@@ -1,0 +1,189 @@
+"""Stage 1: raw text to an ``Article`` (headline, standfirst, byline, sentences with offsets).
+
+The expected layout is the one news exports use: the headline on the first line, an optional
+standfirst on the second, a byline ``by NAME · OUTLET`` (often glued to the first sentence by
+the export: ``The MirrorKeir Starmer has…``), then one paragraph per line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from graph.errors import InputError
+from graph.model import Article, Sentence
+
+MAX_BYTES = 5 * 1024 * 1024
+
+_BYLINE = re.compile(
+    r"^\s*by\s+(?P<author>[^·|•–—,]+?)\s*(?:[·|•–—,]\s*(?P<rest>.*))?$",
+    re.IGNORECASE | re.DOTALL,
+)
+# A lower-case letter immediately followed by an upper-case one: the seam of a byline glued to
+# the first sentence ("MirrorKeir"). "Mc"/"Mac" prefixes are names, not seams.
+_SEAM = re.compile(r"(?<=[a-z])(?<!Mc)(?<!Mac)(?=[A-Z][a-z])")
+_MAX_OUTLET_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the user tells us about an article that its text may not."""
+
+    published: date | None = None
+    url: str | None = None
+    outlet: str | None = None
+    source_name: str | None = None
+
+
+def read_text(path: Path) -> str:
+    """Read an article file, refusing what is not a readable, non-empty UTF-8 text file."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an article file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{path}: file is {size / 1e6:.1f} MB, over the 5 MB limit")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise InputError(f"{path}: binary file, expected UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: not UTF-8 text (invalid byte at offset {error.start})"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{path}: empty file, nothing to ingest")
+    return text
+
+
+def parse_date(value: str | None) -> date | None:
+    """Parse a ``YYYY-MM-DD`` date, or raise ``InputError`` naming the value."""
+    if value is None or value == "":
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--date {value!r}: not a valid date, expected YYYY-MM-DD") from None
+
+
+def split_byline(line: str, outlet: str | None = None) -> tuple[str | None, str | None, str]:
+    """Split ``by NAME · OUTLET<first sentence>`` into author, outlet and the sentence text.
+
+    >>> split_byline("by Dave Burke · The DailyThe minister said so.")
+    ('Dave Burke', 'The Daily', 'The minister said so.')
+    >>> split_byline("A normal first sentence.")
+    (None, None, 'A normal first sentence.')
+    """
+    match = _BYLINE.match(line)
+    if not match:
+        return None, None, line
+    author = match.group("author").strip()
+    rest = (match.group("rest") or "").strip()
+    if outlet and rest.startswith(outlet):
+        return author, outlet, rest[len(outlet) :].lstrip()
+    seams = [m.start() for m in _SEAM.finditer(rest)]
+    seams = [s for s in seams if len(rest[:s].split()) <= _MAX_OUTLET_WORDS]
+    if seams:
+        cut = seams[-1]
+        return author, rest[:cut].strip(), rest[cut:]
+    # Not glued: the whole remainder is the outlet when it is short, else it is text.
+    if rest and len(rest.split()) <= _MAX_OUTLET_WORDS and not rest.endswith((".", "!", "?")):
+        return author, rest, ""
+    return author, None, rest
+
+
+@lru_cache(maxsize=1)
+def _segmenter():  # type: ignore[no-untyped-def]
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans of one paragraph, as ``(start, end)`` offsets shifted by ``offset``.
+
+    Fragments with no letter or digit (a stray closing quote) join the sentence before them.
+
+    >>> split_sentences('He said: "Yes.” Then he left.')
+    [(0, 15), (16, 29)]
+    """
+    spans: list[list[int]] = []
+    for piece in _segmenter().segment(text):
+        start, end = piece.start, piece.end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        if start == end:
+            continue
+        if spans and not any(ch.isalnum() for ch in text[start:end]):
+            spans[-1][1] = end
+            continue
+        spans.append([start, end])
+    return [(offset + s, offset + e) for s, e in spans]
+
+
+def parse_article(text: str, meta: Metadata | None = None) -> Article:
+    """Parse article text into an ``Article``; sentence offsets index into ``Article.text``.
+
+    The byline is removed from ``text`` so offsets and evidence refer to the article's words.
+    """
+    meta = meta or Metadata()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise InputError(f"{meta.source_name or 'article'}: empty file, nothing to ingest")
+
+    headline = lines[0]
+    standfirst: str | None = None
+    author: str | None = None
+    outlet = meta.outlet
+    body: list[str] = []
+    for index, line in enumerate(lines[1:], start=1):
+        if author is None and not body and _BYLINE.match(line):
+            author, found_outlet, rest = split_byline(line, meta.outlet)
+            outlet = outlet or found_outlet
+            if rest:
+                body.append(rest)
+            continue
+        if index == 1 and standfirst is None and len(lines) > 2 and _BYLINE.match(lines[2]):
+            standfirst = line
+            continue
+        body.append(line)
+
+    parts: list[tuple[str, str]] = [("headline", headline)]
+    if standfirst:
+        parts.append(("standfirst", standfirst))
+    parts.extend(("body", paragraph) for paragraph in body)
+
+    clean = "\n".join(paragraph for _, paragraph in parts)
+    sentences: list[Sentence] = []
+    cursor = 0
+    for paragraph_index, (part, paragraph) in enumerate(parts):
+        spans = [(cursor, cursor + len(paragraph))] if part == "headline" else []
+        spans = spans or split_sentences(paragraph, cursor)
+        for start, end in spans:
+            sentences.append(
+                Sentence(len(sentences), start, end, clean[start:end], paragraph_index, part)  # type: ignore[arg-type]
+            )
+        cursor += len(paragraph) + 1
+
+    return Article(
+        text=clean,
+        headline=headline,
+        sentences=tuple(sentences),
+        standfirst=standfirst,
+        author=author,
+        outlet=outlet,
+        published=meta.published,
+        url=meta.url,
+        source_name=meta.source_name,
+    )

@@ -1,0 +1,310 @@
+"""The one facade over the pipeline: the CLI and the dashboard both call ``PolicyGraph``.
+
+article → extract → rdf → store → network. Nothing here prints or draws; callers do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Dataset, Graph, URIRef
+
+from graph import network, queries
+from graph.article import Metadata, parse_article, parse_date, read_text
+from graph.errors import InputError
+from graph.model import STATUSES, Extraction
+from graph.rdf import to_graph
+from graph.store import Store, Table, open_store
+from graph.validate import check
+from graph.vocab import CLASS_ACTOR_TYPE, PREFIXES
+
+EXPORT_FORMATS = {"turtle": "trig", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+
+
+@dataclass
+class Prepared:
+    """One article read, extracted and validated, not yet written."""
+
+    source: str
+    extraction: Extraction
+    graph: Graph
+
+
+@dataclass
+class IngestReport:
+    """What an ingest wrote."""
+
+    articles: list[Prepared] = field(default_factory=list)
+
+    @property
+    def triples(self) -> int:
+        """How many triples were written."""
+        return sum(len(p.graph) for p in self.articles)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+class PolicyGraph:
+    """policygraph over one store: ingest articles, read deals and actors, query, analyse."""
+
+    def __init__(self, store: Store, model: str | None = None) -> None:
+        self.store = store
+        self.model = model
+        self._nlp: Any = None
+
+    @classmethod
+    def open(cls, location: str | None, mode: str = "read", model: str | None = None) -> PolicyGraph:
+        """Open the store at ``location`` (a directory or a SPARQL endpoint URL)."""
+        return cls(open_store(location, mode), model)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+    def __enter__(self) -> PolicyGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ------------------------------------------------------------------------
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline, loaded on first use."""
+        if self._nlp is None:
+            from graph.extract import load_pipeline
+
+            self._nlp = load_pipeline(self.model)
+        return self._nlp
+
+    def prepare_text(self, text: str, meta: Metadata, source: str) -> Prepared:
+        """Parse, extract and validate one article's text; nothing is written."""
+        from graph.extract import extract
+
+        article = parse_article(text, meta)
+        extraction = extract(article, self.nlp)
+        graph = to_graph(extraction)
+        check(graph, source)
+        return Prepared(source, extraction, graph)
+
+    def prepare_files(
+        self,
+        paths: Sequence[Path],
+        date: str | None = None,
+        url: str | None = None,
+        outlet: str | None = None,
+        progress: Callable[[Path], None] | None = None,
+    ) -> list[Prepared]:
+        """Read and check every file first, so one bad file stops the ingest before any write."""
+        published = parse_date(date)
+        texts = [(path, read_text(path)) for path in paths]
+        if url and len(paths) > 1:
+            raise InputError("--url: names one article, but several files were given")
+        prepared = []
+        for path, text in texts:
+            meta = Metadata(published, url, outlet, path.name)
+            prepared.append(self.prepare_text(text, meta, str(path)))
+            if progress:
+                progress(path)
+        return prepared
+
+    def write(self, prepared: Sequence[Prepared]) -> IngestReport:
+        """Write prepared articles in one transaction, replacing their earlier graphs."""
+        self.store.replace_graphs([p.graph for p in prepared])
+        return IngestReport(list(prepared))
+
+    def ingest(self, paths: Sequence[Path], **options: Any) -> IngestReport:
+        """Ingest article files: all of them or, on any error, none."""
+        return self.write(self.prepare_files(paths, **options))
+
+    # --- reading ------------------------------------------------------------------------
+
+    def select(self, name: str, **bindings: Any) -> list[dict[str, Any]]:
+        """Run a stored query from ``ontology/queries/`` with bound values, as plain rows."""
+        bound = {k: v for k, v in bindings.items() if v is not None}
+        return self.store.select(queries.load(name), bound).values()
+
+    def query(self, text: str, update: bool = False) -> Table | None:
+        """Run a user's SPARQL: read-only unless ``update`` is true."""
+        if queries.is_update(text):
+            if not update:
+                raise InputError("query: this is a SPARQL update; pass --update to run it")
+            self.store.update(text)
+            return None
+        return self.store.select(text)
+
+    def actors(self) -> dict[str, dict[str, Any]]:
+        """Every actor by IRI: the CLI's Actor record plus ``mentions``."""
+        found: dict[str, dict[str, Any]] = {}
+        for row in self.select("actors"):
+            actor = found.setdefault(
+                row["actor"],
+                {
+                    "iri": row["actor"],
+                    "label": row["label"],
+                    "type": CLASS_ACTOR_TYPE.get(row["type"], _local(row["type"])),
+                    "iso_code": row["iso"],
+                    "wikidata": row["wikidata"],
+                    "part_of": row["partOf"],
+                    "role": row["role"],
+                    "mentions": [],
+                },
+            )
+            if row["mention"] and row["mention"] not in actor["mentions"]:
+                actor["mentions"].append(row["mention"])
+        for actor in found.values():
+            actor["mentions"].sort()
+        return found
+
+    def entities(self) -> list[dict[str, Any]]:
+        """Every actor with its mentions, sorted by type then label (the ``entities`` JSON)."""
+        return sorted(self.actors().values(), key=lambda a: (a["type"], a["label"]))
+
+    def deals(self, deal: str | None = None) -> list[dict[str, Any]]:
+        """Every deal (or one) as the ``deals`` JSON contract: current status is the latest claim."""
+        bound = URIRef(deal) if deal else None
+        actors = self.actors()
+
+        def actor(iri: str) -> dict[str, Any]:
+            record = actors.get(iri) or {"iri": iri, "label": _local(iri), "type": "Organisation"}
+            keys = ("iri", "label", "type", "iso_code", "wikidata")
+            return {k: record.get(k) for k in keys}
+
+        records: dict[str, dict[str, Any]] = {}
+        for row in self.select("deal-claims", deal=bound):
+            record = records.setdefault(
+                row["deal"],
+                {"iri": row["deal"], "history": [], "roles": {}, "purposes": [], "amounts": []},
+            )
+            claim = {
+                "status": row["status"],
+                "date": row["date"],
+                "article": row["article"],
+                "sentence": row["sentence"],
+                "label": row["label"],
+            }
+            if claim not in record["history"]:
+                record["history"].append(claim)
+        for row in self.select("deal-roles", deal=bound):
+            if row["deal"] in records:
+                roles = records[row["deal"]]["roles"].setdefault(row["role"], [])
+                if row["actor"] not in roles:
+                    roles.append(row["actor"])
+        for row in self.select("deal-details", deal=bound):
+            if row["deal"] not in records:
+                continue
+            record = records[row["deal"]]
+            if row["purpose"] and row["purpose"] not in record["purposes"]:
+                record["purposes"].append(row["purpose"])
+            if row["amount"]:
+                record["amounts"].append((row["article"], row["amount"]))
+        sources: dict[str, list[dict[str, Any]]] = {}
+        for row in self.select("deal-evidence", deal=bound):
+            source = {
+                "article": row["article"],
+                "date": row["date"],
+                "sentence": row["sentence"],
+                "headline": row["headline"],
+                "url": row["url"],
+                "start": row["start"],
+                "end": row["end"],
+            }
+            sources.setdefault(row["deal"], []).append(source)
+
+        out = []
+        for iri, record in records.items():
+            history = sorted(
+                record["history"],
+                key=lambda c: (c["date"] or "", STATUSES.index(c["status"])),
+            )
+            latest = history[-1]
+            latest_article = latest["article"]
+            amounts = [a for art, a in record["amounts"] if art == latest_article] or [
+                a for _, a in record["amounts"]
+            ]
+            roles = record["roles"]
+            out.append(
+                {
+                    "iri": iri,
+                    "label": latest["label"],
+                    "status": latest["status"],
+                    "parties": [actor(a) for a in sorted(roles.get("party", []))],
+                    "payers": [actor(a) for a in sorted(roles.get("payer", []))],
+                    "payees": [actor(a) for a in sorted(roles.get("payee", []))],
+                    "purposes": sorted(record["purposes"]),
+                    "amount": amounts[-1] if amounts else None,
+                    "criticised_by": [actor(a) for a in sorted(roles.get("critic", []))],
+                    "sources": sources.get(iri, []),
+                    "status_history": [
+                        {k: c[k] for k in ("status", "date", "article", "sentence")}
+                        for c in history
+                    ],
+                    "first_reported": history[0]["date"],
+                    "last_reported": latest["date"],
+                }
+            )
+        return sorted(out, key=lambda d: d["label"])
+
+    def statements(self, speaker: str | None = None) -> list[dict[str, Any]]:
+        """Who said what, with the sentence and article."""
+        return self.select("statements", speaker=URIRef(speaker) if speaker else None)
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Every ingested article."""
+        return self.select("articles")
+
+    def export(self, fmt: str = "trig") -> str:
+        """The whole store serialised: ``turtle``/``trig`` (with graphs), ``nquads``, ``jsonld``."""
+        if fmt not in EXPORT_FORMATS:
+            raise InputError(f"export: unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+        dataset = Dataset()
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace)
+        for s, p, o, g in self.store.quads():
+            dataset.graph(g).add((s, p, o))
+        return dataset.serialize(format=EXPORT_FORMATS[fmt])
+
+    # --- network ------------------------------------------------------------------------
+
+    def network(self) -> nx.MultiDiGraph:
+        """The actor network, built from one SELECT over the store."""
+        return network.build(self.actors().values(), self.select("network-edges"))
+
+    def resolve_actor(self, name: str, graph: nx.MultiDiGraph | None = None) -> str:
+        """The IRI of the actor named by IRI, ISO code, label or mention (case-insensitive)."""
+        wanted = name.strip().casefold()
+        for iri, actor in self.actors().items():
+            names = [iri, actor["label"], actor["iso_code"] or "", *actor["mentions"]]
+            if wanted in (n.casefold() for n in names):
+                return iri
+        raise InputError(f"actor {name!r}: not found; `policygraph entities` lists them")
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Rows as CSV; lists of actors or strings are joined with ``; ``."""
+    rows = list(rows)
+    columns = list(columns or (rows[0].keys() if rows else []))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: _flat(row.get(c)) for c in columns})
+    return buffer.getvalue()
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(_flat(v)) for v in value)
+    if isinstance(value, dict):
+        return value.get("label") or value.get("sentence") or json.dumps(value)
+    return "" if value is None else value

@@ -1,0 +1,17 @@
+"""The errors a user can meet, each carrying one clear line."""
+
+
+class PolicyGraphError(Exception):
+    """Base class: the message is one line naming the input and the problem."""
+
+
+class InputError(PolicyGraphError):
+    """An article file, option or query the user gave cannot be used."""
+
+
+class ValidationError(PolicyGraphError):
+    """The extracted graph breaks a SHACL shape; nothing was written."""
+
+
+class StoreError(PolicyGraphError):
+    """The store cannot be opened or written (busy, unreachable, refused the update)."""

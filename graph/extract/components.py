@@ -1,0 +1,341 @@
+"""spaCy components: the deal reader that marks what each sentence says about deals.
+
+``pg_deal_extractor`` follows spaCy's own pattern (``pipeline/span_ruler.py``): a factory
+with a config, patterns in JSONL files loaded by ``from_disk``, and ``__call__`` that runs
+``match`` then ``set_annotations``. It reads one sentence at a time and writes plain
+``SentenceFacts`` (character offsets into the sentence) to ``doc._.pg_facts``; turning those
+into deals across sentences is ``graph.extract.deals``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+PATTERN_FILES = (
+    "deal_terms",
+    "status_cues",
+    "purpose_cues",
+    "payment_cues",
+    "critic_cues",
+    "roles",
+)
+
+if not Doc.has_extension("pg_facts"):
+    Doc.set_extension("pg_facts", default=None)
+
+CharSpan = tuple[int, int]
+
+_ANAPHORIC = {"such", "these", "those", "this", "that", "the", "any", "its", "their", "same"}
+_SIMILAR = {"similar", "comparable", "same", "equivalent", "parallel"}
+_PARTY_PREPS = {"with", "between", "among", "involving"}
+_AGREE_VERBS = {"agree", "sign", "reach", "negotiate", "strike", "talk", "conclude", "seal", "ink"}
+_PAYEE_IS_OBJECT = {"pay", "fund", "finance", "bankroll", "compensate", "reward"}
+_REGION_NOUNS = {"region", "province", "state", "territory", "enclave", "area", "republic"}
+_MONEY_WORDS = {"money", "cash", "funding", "fund", "aid", "payment", "grant", "million", "billion"}
+
+_AMOUNT = re.compile(
+    r"(?:(?:about|around|roughly|some|nearly|almost|up to|more than|over|at least)\s+)?"
+    r"(?:[£€$]\s?\d[\d,.]*\s?(?:bn|m|k|billion|million|thousand|trillion)?\b"
+    r"(?:\s+(?:pounds?|euros?|dollars?))?"
+    r"|\d[\d,.]*\s?(?:bn|m|billion|million)\s+(?:pounds?|euros?|dollars?|sterling)"
+    r"|multi-?(?:million|billion)(?:[- ](?:pound|euro|dollar))?)"
+    r"(?:\s+(?:over|across|for)\s+(?:\w+\s+){0,2}(?:years?|months?))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class SentenceFacts:
+    """What one sentence says about deals, as character spans of the sentence text."""
+
+    deal_terms: list[CharSpan] = field(default_factory=list)
+    anaphoric: bool = False
+    similar: bool = False
+    statuses: list[tuple[str, CharSpan]] = field(default_factory=list)
+    purposes: list[str] = field(default_factory=list)
+    amounts: list[str] = field(default_factory=list)
+    counterparties: list[CharSpan] = field(default_factory=list)
+    initiators: list[CharSpan] = field(default_factory=list)
+    payers: list[CharSpan] = field(default_factory=list)
+    payees: list[CharSpan] = field(default_factory=list)
+    critics: list[CharSpan] = field(default_factory=list)
+    roles: list[tuple[str, CharSpan]] = field(default_factory=list)
+    part_of: list[tuple[CharSpan, CharSpan]] = field(default_factory=list)
+    payment: bool = False
+
+    @property
+    def about_deals(self) -> bool:
+        """Whether the sentence speaks of a deal at all (a deal word or a payment)."""
+        return bool(self.deal_terms) or self.payment
+
+
+def _span(token: Token | Span) -> CharSpan:
+    if isinstance(token, Token):
+        return (token.idx, token.idx + len(token.text))
+    return (token.start_char, token.end_char)
+
+
+def _with_conjuncts(token: Token) -> list[Token]:
+    found = [token, *token.conjuncts]
+    for item in list(found):
+        found.extend(child for child in item.children if child.dep_ == "appos")
+    return list(dict.fromkeys(found))
+
+
+def _noun_phrase(token: Token) -> Span:
+    """The token's phrase without leading determiners and trailing punctuation or clauses."""
+    keep = [t for t in token.subtree if t.dep_ not in {"punct", "cc", "relcl", "acl", "conj"}]
+    keep = [t for t in keep if t.i <= token.i or t.head == token and t.dep_ in {"prep", "pobj"}]
+    start = min(t.i for t in keep)
+    end = max(t.i for t in keep) + 1
+    while start < token.i and token.doc[start].dep_ in {"det", "predet"}:
+        start += 1
+    return token.doc[start:end]
+
+
+def _negated(token: Token) -> bool:
+    for item in (token, token.head):
+        if any(child.dep_ == "neg" for child in item.children):
+            return True
+    return False
+
+
+@Language.factory(
+    "pg_deal_extractor",
+    default_config={"patterns_dir": None},
+)
+def make_deal_extractor(nlp: Language, name: str, patterns_dir: str | None) -> DealExtractor:
+    """Build the deal reader, with its patterns from ``patterns_dir`` (default: bundled)."""
+    extractor = DealExtractor(nlp, name)
+    extractor.from_disk(Path(patterns_dir) if patterns_dir else PATTERN_DIR)
+    return extractor
+
+
+class DealExtractor:
+    """Marks deal words, parties, payments, status cues, purposes, amounts and critics."""
+
+    def __init__(self, nlp: Language, name: str = "pg_deal_extractor") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.matchers: dict[str, Matcher] = {}
+        self.ids: dict[str, str] = {}
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> DealExtractor:
+        """Load every pattern file (``<kind>.jsonl``: one ``{"label", "pattern"}`` per line)."""
+        for kind in PATTERN_FILES:
+            matcher = Matcher(self.nlp.vocab)
+            lines = (path / f"{kind}.jsonl").read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines):
+                if not line.strip():
+                    continue
+                entry = json.loads(line)
+                key = f"{kind}:{entry['label']}:{number}"
+                self.ids[key] = entry.get("id", entry["label"])
+                matcher.add(key, [entry["pattern"]])
+            self.matchers[kind] = matcher
+        return self
+
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        """The patterns are data shipped with the package; nothing to save."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.match(doc)
+        self.set_annotations(doc, matches)
+        return doc
+
+    def match(self, doc: Doc) -> dict[str, list[tuple[str, Span]]]:
+        """Every pattern match, by pattern file, as ``(label, span)``."""
+        found: dict[str, list[tuple[str, Span]]] = {}
+        for kind, matcher in self.matchers.items():
+            rows = []
+            for match_id, start, end in matcher(doc):
+                key = self.nlp.vocab.strings[match_id]
+                rows.append((key.split(":")[1], doc[start:end], self.ids[key]))
+            found[kind] = [(label if kind != "roles" else ident, span) for label, span, ident in rows]
+        return found
+
+    def set_annotations(self, doc: Doc, matches: dict[str, list[tuple[str, Span]]]) -> None:
+        """Read the parse around the matches into ``doc._.pg_facts``."""
+        facts = SentenceFacts()
+        deal_tokens = [span.root for _, span in matches["deal_terms"]]
+        facts.deal_terms = [_span(t) for t in deal_tokens]
+        for token in deal_tokens:
+            modifiers = {child.lower_ for child in token.children if child.dep_ in {"det", "amod"}}
+            facts.anaphoric |= bool(modifiers & _ANAPHORIC)
+            facts.similar |= bool(modifiers & _SIMILAR)
+
+        talk_tokens = [span.root for label, span in matches["status_cues"] if label == "negotiating"]
+        anchors = set(deal_tokens) | set(talk_tokens)
+        for token in doc:
+            if token.lemma_ in _AGREE_VERBS and token.pos_ == "VERB":
+                anchors.add(token)
+        for token in doc:
+            if token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS:
+                head = token.head.head
+                if head in anchors or (head.head in anchors and head.dep_ in {"prep", "pobj"}):
+                    facts.counterparties.extend(_span(t) for t in _with_conjuncts(token))
+        for token in deal_tokens:
+            facts.initiators.extend(self._initiators(token))
+            for child in token.children:
+                if child.dep_ in {"compound", "amod", "poss"} and child.pos_ in {"PROPN", "ADJ"}:
+                    facts.counterparties.extend(_span(t) for t in _with_conjuncts(child))
+
+        for label, span in matches["status_cues"]:
+            if not _negated(span.root):
+                facts.statuses.append((label, _span(span)))
+        for label, _span_ in matches["purpose_cues"]:
+            if label not in facts.purposes:
+                facts.purposes.append(label)
+        facts.amounts = [m.group(0).strip() for m in _AMOUNT.finditer(doc.text)]
+
+        for label, span in matches["payment_cues"]:
+            self._payment(label, span.root, facts, bool(facts.amounts))
+        for _, span in matches["critic_cues"]:
+            facts.critics.extend(self._critics(span.root))
+        facts.roles = [(ident, _span(span)) for ident, span in matches["roles"]]
+
+        for token in doc:
+            if token.dep_ == "appos" and token.lemma_ in _REGION_NOUNS:
+                for prep in token.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "of":
+                        for pobj in prep.children:
+                            if pobj.dep_ == "pobj":
+                                facts.part_of.append((_span(token.head), _span(pobj)))
+        doc._.pg_facts = facts
+
+    @staticmethod
+    def _initiators(deal: Token) -> list[CharSpan]:
+        found: list[Token] = []
+        for child in deal.children:
+            if child.dep_ == "poss":
+                found.extend(_with_conjuncts(child))
+        verb = deal.head
+        if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"}:
+            if deal.dep_ == "pobj":
+                verb = deal.head.head
+            for child in verb.children:
+                if child.dep_ == "nsubj" and child is not deal:
+                    found.extend(_with_conjuncts(child))
+                if child.dep_ == "agent":
+                    found.extend(t for g in child.children for t in _with_conjuncts(g))
+            if verb.dep_ in {"xcomp", "ccomp", "conj"} and not found:
+                for child in verb.head.children:
+                    if child.dep_ == "nsubj":
+                        found.extend(_with_conjuncts(child))
+        return [_span(_noun_phrase(t)) for t in found]
+
+    @staticmethod
+    def _payment(label: str, cue: Token, facts: SentenceFacts, has_amount: bool) -> None:
+        payers: list[Token] = []
+        payees: list[Token] = []
+        if label == "PAY" and cue.pos_ == "VERB":
+            for child in cue.children:
+                if child.dep_ in {"nsubj"}:
+                    payers.extend(_with_conjuncts(child))
+                elif child.dep_ == "nsubjpass":
+                    payees.extend(_with_conjuncts(child))
+                elif child.dep_ == "agent":
+                    payers.extend(t for g in child.children for t in _with_conjuncts(g))
+                elif child.dep_ == "dobj" and cue.lemma_ in _PAYEE_IS_OBJECT:
+                    if child.lower_ not in _MONEY_WORDS and child.ent_type_ != "MONEY":
+                        payees.extend(_with_conjuncts(child))
+                elif child.dep_ == "dative":
+                    payees.extend(_with_conjuncts(child))
+                elif child.dep_ == "prep" and child.lower_ in {"to", "for"}:
+                    payees.extend(t for g in child.children for t in _with_conjuncts(g))
+        elif label == "RECEIVE" and cue.pos_ == "VERB":
+            objects = [c for c in cue.children if c.dep_ == "dobj"]
+            if has_amount or any(o.lower_ in _MONEY_WORDS or o.ent_type_ == "MONEY" for o in objects):
+                for child in cue.children:
+                    if child.dep_ == "nsubj":
+                        payees.extend(_with_conjuncts(child))
+                    elif child.dep_ == "prep" and child.lower_ == "from":
+                        payers.extend(t for g in child.children for t in _with_conjuncts(g))
+        elif label == "FUNDING":
+            for child in cue.children:
+                if child.dep_ in {"poss", "compound"} and child.pos_ == "PROPN":
+                    payers.extend(_with_conjuncts(child))
+                elif child.dep_ == "prep" and child.lower_ in {"for", "to"}:
+                    payees.extend(t for g in child.children for t in _with_conjuncts(g))
+                elif child.dep_ == "prep" and child.lower_ == "from":
+                    payers.extend(t for g in child.children for t in _with_conjuncts(g))
+        elif label == "EXCHANGE":
+            verb = cue.head if cue.dep_ != "ROOT" else cue
+            while verb.dep_ not in {"ROOT", "ccomp", "xcomp", "advcl", "conj"} and verb.head != verb:
+                verb = verb.head
+            for child in verb.children:
+                if child.dep_ == "nsubj":
+                    payees.extend(_with_conjuncts(child))
+        if payers or payees:
+            facts.payment = True
+            facts.payers.extend(_span(t) for t in payers)
+            facts.payees.extend(_span(t) for t in payees)
+
+    @staticmethod
+    def _critics(cue: Token) -> list[CharSpan]:
+        found: list[Token] = []
+        for child in cue.children:
+            if child.dep_ == "agent":
+                found.extend(t for g in child.children for t in _with_conjuncts(g))
+            elif child.dep_ == "nsubj" and cue.pos_ == "VERB":
+                found.extend(_with_conjuncts(child))
+        return [_span(_noun_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
+
+
+def facts_of(doc: Doc) -> Any:
+    """The ``SentenceFacts`` the component wrote (empty if it did not run)."""
+    return doc._.pg_facts or SentenceFacts()
+
+
+_TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
+_NOT_NAME_WORDS = {
+    "government", "ministry", "coast", "border", "army", "navy", "police", "parliament",
+    "president", "minister", "embassy", "airport", "university", "bank", "city", "province",
+}
+
+
+@Language.component("pg_name_guard")
+def name_guard(doc: Doc) -> Doc:
+    """Fix what a gazetteer-first pipeline gets wrong about people's names.
+
+    A place name followed by an untagged proper noun is a person's name ("Georgia Meloni",
+    not the country Georgia), and a courtesy title belongs to the name it precedes
+    ("Mr Starmer").
+    """
+    spans = []
+    changed = False
+    for ent in doc.ents:
+        end = ent.end
+        label = ent.label_
+        if label in {"GPE", "NORP"} and len(ent) == 1 and ent[0].pos_ == "PROPN":
+            while (
+                end < len(doc)
+                and doc[end].pos_ == "PROPN"
+                and not doc[end].ent_type_
+                and doc[end].is_title
+                and doc[end].lower_ not in _NOT_NAME_WORDS
+            ):
+                end += 1
+            if end > ent.end:
+                label = "PERSON"
+        start = ent.start
+        if label == "PERSON" and start > 0:
+            before = doc[start - 1]
+            if before.lower_.rstrip(".") in _TITLE_WORDS and not before.ent_type_:
+                start -= 1
+        if (start, end, label) != (ent.start, ent.end, ent.label_):
+            changed = True
+        spans.append(Span(doc, start, end, label=label))
+    if changed:
+        doc.ents = spans
+    return doc

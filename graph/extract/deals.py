@@ -1,0 +1,242 @@
+"""Deals read across the sentences of one article.
+
+Each sentence's ``SentenceFacts`` either names parties (then it opens or extends a group of
+deals with the same parties: a *cluster*), or speaks of deals without naming parties ("such
+deals", "the agreements", "similar arrangements"), and then adds what it says (status,
+purpose, amount, critics) to the cluster the article is talking about. A cluster becomes one
+deal per counterparty country: "talks with A, B and C" are three deals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from graph.extract.components import facts_of
+from graph.extract.entities import Resolution
+from graph.model import PURPOSES, STATUSES, Actor, Article, Deal, Evidence
+from graph.vocab import slug
+
+PARTY_TYPES = {"Country", "Region", "Supranational"}
+
+
+@dataclass
+class Cluster:
+    """Deals the article describes together: the same initiators, one or more counterparties."""
+
+    initiators: list[str] = field(default_factory=list)
+    counterparties: list[str] = field(default_factory=list)
+    payers: list[str] = field(default_factory=list)
+    payees: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    purposes: list[str] = field(default_factory=list)
+    amounts: list[str] = field(default_factory=list)
+    critics: list[str] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+    payment_sentences: list[int] = field(default_factory=list)
+    similar_to: Cluster | None = None
+
+    def absorb(self, other: Cluster) -> None:
+        """Take what another (party-less) cluster collected."""
+        for name in ("statuses", "purposes", "amounts", "critics", "sentences"):
+            mine = getattr(self, name)
+            mine.extend(x for x in getattr(other, name) if name == "statuses" or x not in mine)
+
+
+def _extend(target: list[str], items: list[str]) -> None:
+    target.extend(item for item in items if item not in target)
+
+
+class DealReader:
+    """Builds an article's deals from its sentences' facts and its resolved actors."""
+
+    def __init__(self, article: Article, docs: list[Doc], res: Resolution) -> None:
+        self.article = article
+        self.docs = docs
+        self.res = res
+        self.new_actors: list[Actor] = []
+
+    def _country(self, key: str) -> str:
+        """The country an actor stands for: a place is itself; a person, their nationality."""
+        return self.res.nationality.get(key, key)
+
+    def _places(self, sentence: int, spans: list[tuple[int, int]]) -> list[str]:
+        offset = self.article.sentences[sentence].start
+        keys: list[str] = []
+        for span in spans:
+            for key in self.res.at(sentence, span, offset):
+                key = self._country(key)
+                if self.res.actors[key].type in PARTY_TYPES and key not in keys:
+                    keys.append(key)
+        return keys
+
+    def _top(self, key: str) -> str:
+        return self.res.actors[key].part_of or key
+
+    def _critic(self, sentence: int, span: tuple[int, int]) -> str | None:
+        offset = self.article.sentences[sentence].start
+        known = self.res.at(sentence, span, offset)
+        if known:
+            return known[0]
+        text = self.article.text[offset + span[0] : offset + span[1]].strip()
+        if not text or not any(ch.isalpha() for ch in text):
+            return None
+        key = f"organisation/{slug(text)}"
+        if key not in self.res.actors:
+            actor = Actor(key=key, label=text, type="Organisation", mentions=[text])
+            s = self.article.sentences[sentence]
+            actor.evidence.append(Evidence(s.text, s.start, s.end))
+            self.res.actors[key] = actor
+            self.new_actors.append(actor)
+        return key
+
+    def read(self) -> list[Deal]:
+        """Every deal of the article."""
+        clusters: list[Cluster] = []
+        current: Cluster | None = None
+        pending = Cluster()
+        for sentence, doc in zip(self.article.sentences, self.docs, strict=True):
+            if sentence.part == "headline":
+                continue
+            facts = facts_of(doc)
+            if not facts.about_deals:
+                continue
+            index = sentence.index
+            payers = self._places(index, facts.payers)
+            initiators = self._places(index, facts.initiators)
+            _extend(initiators, payers)
+            counterparties = [
+                k
+                for k in self._places(index, [*facts.counterparties, *facts.payees])
+                if k not in initiators
+            ]
+            payees = [k for k in self._places(index, facts.payees) if k not in initiators]
+            cluster = self._cluster_for(clusters, initiators, counterparties)
+            if cluster is None and (initiators or counterparties):
+                cluster = Cluster(similar_to=current if facts.similar else None)
+                if not clusters:
+                    cluster.absorb(pending)
+                clusters.append(cluster)
+            if cluster is None:
+                cluster = current or pending
+            _extend(cluster.initiators, initiators)
+            _extend(cluster.counterparties, counterparties)
+            _extend(cluster.payers, payers)
+            _extend(cluster.payees, payees)
+            cluster.statuses.extend(label for label, _ in facts.statuses)
+            _extend(cluster.purposes, facts.purposes)
+            _extend(cluster.amounts, facts.amounts)
+            for span in facts.critics:
+                critic = self._critic(index, span)
+                if critic and critic not in cluster.critics:
+                    cluster.critics.append(critic)
+            cluster.sentences.append(index)
+            if payers or payees:
+                cluster.payment_sentences.append(index)
+            if cluster is not pending:
+                current = cluster
+        home = self._home(clusters)
+        deals: list[Deal] = []
+        for cluster in clusters:
+            deals.extend(self._deals(cluster, home))
+        return self._merge(deals)
+
+    def _cluster_for(
+        self, clusters: list[Cluster], initiators: list[str], counterparties: list[str]
+    ) -> Cluster | None:
+        tops = {self._top(k) for k in counterparties} | set(counterparties)
+        for cluster in reversed(clusters):
+            theirs = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
+            same_side = not initiators or not cluster.initiators or (
+                set(initiators) & set(cluster.initiators)
+            )
+            if counterparties and tops & theirs and same_side:
+                return cluster
+            if initiators and set(initiators) & set(cluster.initiators):
+                if not counterparties or not cluster.counterparties:
+                    return cluster
+        return None
+
+    def _home(self, clusters: list[Cluster]) -> str | None:
+        """The country an article's unattributed deals belong to: the one that initiates or
+        pays in its other deals, else its most mentioned country."""
+        counts = Counter(k for c in clusters for k in c.initiators)
+        if counts:
+            return counts.most_common(1)[0][0]
+        mentions = Counter(
+            m.key
+            for m in self.res.mentions
+            if m.key and self.res.actors[m.key].type == "Country"
+        )
+        return mentions.most_common(1)[0][0] if mentions else None
+
+    def _deals(self, cluster: Cluster, home: str | None) -> list[Deal]:
+        initiators = cluster.initiators or ([home] if home else [])
+        counterparties = [k for k in cluster.counterparties if k not in initiators]
+        payers = list(cluster.payers)
+        payees = list(cluster.payees)
+        template = cluster.similar_to
+        if not payers and template and template.payers:
+            if set(template.payers) <= set(template.initiators or template.payers):
+                payers = list(initiators)
+                payees = list(counterparties)
+        groups: dict[str, list[str]] = {}
+        for key in counterparties:
+            top = self._top(key)
+            group = groups.setdefault(top, [])
+            _extend(group, [top, key] if top != key else [key])
+        status = max(cluster.statuses, key=STATUSES.index, default="proposed")
+        purposes = [p for p in PURPOSES if p in cluster.purposes]
+        deals = []
+        for group in groups.values():
+            parties = list(dict.fromkeys([*initiators, *group]))
+            if len(parties) < 2:
+                continue
+            group_payees = [k for k in payees if k in group]
+            deal = Deal(
+                parties=parties,
+                payers=[k for k in payers if k in parties] if group_payees else [],
+                payees=group_payees,
+                status=status,  # type: ignore[arg-type]
+                purposes=purposes,
+                amount=cluster.amounts[0] if cluster.amounts else None,
+                criticised_by=list(cluster.critics),
+                evidence=self._evidence(cluster, group),
+            )
+            deals.append(deal)
+        return deals
+
+    def _evidence(self, cluster: Cluster, group: list[str]) -> list[Evidence]:
+        def names_group(index: int) -> bool:
+            return any(
+                m.sentence == index and m.key in group for m in self.res.mentions
+            )
+
+        ranked = [i for i in cluster.payment_sentences if names_group(i)]
+        ranked += [i for i in cluster.sentences if names_group(i) and i not in ranked]
+        ranked = ranked or cluster.sentences[:1]
+        out = []
+        for index in ranked:
+            s = self.article.sentences[index]
+            out.append(Evidence(s.text, s.start, s.end))
+        return out
+
+    @staticmethod
+    def _merge(deals: list[Deal]) -> list[Deal]:
+        merged: dict[frozenset[str], Deal] = {}
+        for deal in deals:
+            key = frozenset(deal.parties)
+            if key not in merged:
+                merged[key] = deal
+                continue
+            kept = merged[key]
+            _extend(kept.payers, deal.payers)
+            _extend(kept.payees, deal.payees)
+            _extend(kept.purposes, deal.purposes)
+            _extend(kept.criticised_by, deal.criticised_by)
+            kept.evidence.extend(e for e in deal.evidence if e not in kept.evidence)
+            kept.status = max(kept.status, deal.status, key=STATUSES.index)  # type: ignore[assignment]
+            kept.amount = kept.amount or deal.amount
+        return list(merged.values())

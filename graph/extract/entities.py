@@ -1,0 +1,362 @@
+"""Entity resolution: every mention of an article resolved to one actor per real-world entity.
+
+Places resolve through the gazetteer (names, demonyms, capitals and seats of government,
+ISO 3166-2 subdivisions). People are clustered within the article: "Mr X" joins the full
+name with surname X, a misspelling joins the name it is within a small edit distance of,
+and role references ("the Prime Minister") join the person who holds the role.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from spacy.tokens import Doc
+
+from graph.extract.components import CharSpan, facts_of
+from graph.gazetteer import Gazetteer, Place
+from graph.model import Actor, ActorType, Article, Evidence
+from graph.vocab import slug
+
+LEXICON = Path(__file__).parent / "patterns" / "actor_types.json"
+PLACE_LABELS = {"GPE", "LOC", "NORP", "ORG", "FAC"}
+TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor|president|premier|"
+    r"chancellor|minister|secretary|king|queen|prince|princess|pope|senator|judge)\.?\s+)+",
+    re.IGNORECASE,
+)
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+FUZZY_NAME = 85
+
+
+@cache
+def lexicon() -> dict[str, list[str]]:
+    """Words that tell an organisation's kind: government bodies, political parties, generic."""
+    data: dict[str, list[str]] = json.loads(LEXICON.read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass
+class Mention:
+    """One surface form in the article, resolved (or not yet) to an actor key."""
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    label: str
+    key: str | None = None
+
+
+@dataclass
+class Resolution:
+    """The actors of an article and every mention pointing at them."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    nationality: dict[str, str] = field(default_factory=dict)  # person key -> country key
+
+    def add(self, actor: Actor) -> Actor:
+        """Add an actor, or return the one already under its key."""
+        return self.actors.setdefault(actor.key, actor)
+
+    def mention(self, mention: Mention, article: Article) -> None:
+        """Record a resolved mention and its evidence on the actor."""
+        self.mentions.append(mention)
+        if mention.key is None:
+            return
+        actor = self.actors[mention.key]
+        if mention.text not in actor.mentions:
+            actor.mentions.append(mention.text)
+        if not actor.evidence and mention.sentence >= 0:
+            sentence = article.sentences[mention.sentence]
+            actor.evidence.append(Evidence(sentence.text, sentence.start, sentence.end))
+
+    def at(self, sentence: int, span: CharSpan, offset: int) -> list[str]:
+        """Keys of the actors mentioned inside (or around) a sentence-relative span."""
+        start, end = span[0] + offset, span[1] + offset
+        keys = []
+        for m in self.mentions:
+            if m.sentence == sentence and m.key and m.start < end and start < m.end:
+                keys.append(m.key)
+        return list(dict.fromkeys(keys))
+
+    def persons_before(self, offset: int) -> list[str]:
+        """Person keys mentioned before a character offset, most recent first."""
+        keys = [
+            m.key
+            for m in sorted(self.mentions, key=lambda m: m.start, reverse=True)
+            if m.key and m.start < offset and self.actors[m.key].type == "Person"
+        ]
+        return list(dict.fromkeys(keys))
+
+
+def clean_name(text: str) -> str:
+    """A mention without a leading "the", a possessive, or surrounding punctuation."""
+    text = POSSESSIVE.sub("", text.strip(" \t\"'“”‘’.,;:-–—()"))
+    text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+    return text.strip()
+
+
+def person_name(text: str) -> str:
+    """A person mention without its title ("Mr Starmer" → "Starmer")."""
+    return TITLES.sub("", clean_name(text)).strip()
+
+
+def _place_actor(place: Place) -> Actor:
+    return Actor(
+        key=place.key,
+        label=place.label,
+        type=place.type,  # type: ignore[arg-type]
+        iso_code=place.code if place.type in {"Country", "Region", "Supranational"} else None,
+        wikidata=place.wikidata,
+        part_of=f"country/{place.parent}" if place.parent else None,
+    )
+
+
+def organisation_type(name: str) -> ActorType:
+    """The kind of a named organisation, from the words of its name."""
+    words = set(re.findall(r"[\w'-]+", name.lower()))
+    lower = name.lower()
+    lex = lexicon()
+    if words & set(lex["party_words"]) or lower in lex["parties"]:
+        return "PoliticalParty"
+    if words & set(lex["government_words"]):
+        return "Government"
+    return "Organisation"
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
+
+
+class Resolver:
+    """Resolves one article's mentions to actors."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def resolve(self, article: Article, docs: list[Doc]) -> Resolution:
+        """Resolve places, organisations, people and role references of an article."""
+        res = Resolution()
+        people: list[Mention] = []
+        orgs: list[Mention] = []
+        unresolved_places: list[tuple[Mention, list[str]]] = []
+        for sentence, doc in zip(article.sentences, docs, strict=True):
+            facts = facts_of(doc)
+            region_parent = {}
+            for region_span, country_span in facts.part_of:
+                region_parent[region_span] = doc.char_span(*country_span, alignment_mode="expand")
+            for ent in doc.ents:
+                text = clean_name(ent.text)
+                mention = Mention(
+                    ent.text.strip(),
+                    sentence.start + ent.start_char,
+                    sentence.start + ent.end_char,
+                    sentence.index,
+                    ent.label_,
+                )
+                if not text:
+                    continue
+                if ent.label_ == "PERSON":
+                    people.append(mention)
+                    continue
+                if ent.label_ not in PLACE_LABELS:
+                    continue
+                place = self.gazetteer.lookup(text)
+                if place is None and ent.label_ in {"GPE", "LOC"}:
+                    parent = next(
+                        (
+                            p
+                            for span, p in region_parent.items()
+                            if span[0] <= ent.start_char < span[1] and p is not None
+                        ),
+                        None,
+                    )
+                    hint = self.gazetteer.lookup(clean_name(parent.text)) if parent else None
+                    if hint is not None and hint.code:
+                        place = self.gazetteer.find_subdivision(text, [hint.code])
+                    else:
+                        unresolved_places.append((mention, [text]))
+                        continue
+                if place is not None:
+                    mention.key = res.add(_place_actor(place)).key
+                    if place.parent:
+                        parent_place = self.gazetteer.by_code(place.parent)
+                        if parent_place:
+                            res.add(_place_actor(parent_place))
+                    res.mention(mention, article)
+                elif ent.label_ in {"ORG", "FAC"} or (ent.label_ == "NORP" and text[:1].isupper()):
+                    if ent.label_ == "NORP" and organisation_type(text) != "PoliticalParty":
+                        continue
+                    orgs.append(mention)
+
+        countries = [a.iso_code for a in res.actors.values() if a.type == "Country" and a.iso_code]
+        for mention, (text,) in unresolved_places:
+            place = self.gazetteer.find_subdivision(text, countries)
+            if place is not None:
+                mention.key = res.add(_place_actor(place)).key
+                res.mention(mention, article)
+
+        self._organisations(orgs, res, article)
+        self._people(people, res, article)
+        self._roles(article, docs, res)
+        self._byline(article, res)
+        return res
+
+    def _organisations(self, orgs: list[Mention], res: Resolution, article: Article) -> None:
+        generic = set(lexicon()["generic"])
+        named: dict[str, str] = {}
+        for mention in sorted(orgs, key=lambda m: -len(clean_name(m.text))):
+            name = clean_name(mention.text)
+            if name.lower() in generic:
+                continue
+            key = next((k for n, k in named.items() if n.lower() == name.lower()), None)
+            if key is None and name.isupper() and len(name) >= 2:
+                key = next((k for n, k in named.items() if _initials(n) == name), None)
+            if key is None:
+                kind = organisation_type(name)
+                key = f"{kind.lower()}/{slug(name)}"
+                res.add(Actor(key=key, label=name, type=kind))
+                named[name] = key
+            mention.key = key
+            res.mention(mention, article)
+
+    def _people(self, people: list[Mention], res: Resolution, article: Article) -> None:
+        counts = Counter(person_name(m.text) for m in people if person_name(m.text))
+        # full names first, the most frequent spelling of a name before its variants
+        order = sorted(counts, key=lambda n: (-len(n.split()), -counts[n], n))
+        canonical: dict[str, str] = {}
+        clusters: list[list[str]] = []
+        for name in order:
+            target = None
+            for cluster in clusters:
+                if _same_person(name, cluster[0]):
+                    target = cluster
+                    break
+            if target is None:
+                clusters.append([name])
+            else:
+                target.append(name)
+        for cluster in clusters:
+            label = cluster[0]
+            key = f"person/{slug(label)}"
+            res.add(Actor(key=key, label=label, type="Person"))
+            for name in cluster:
+                canonical[name] = key
+        for mention in people:
+            name = person_name(mention.text)
+            if name in canonical:
+                mention.text = clean_name(mention.text)
+                mention.key = canonical[name]
+                res.mention(mention, article)
+
+    def _roles(self, article: Article, docs: list[Doc], res: Resolution) -> None:
+        pending: list[tuple[Mention, str]] = []
+        for sentence, doc in zip(article.sentences, docs, strict=True):
+            for role, (start, end) in facts_of(doc).roles:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is None:
+                    continue
+                following = [
+                    m
+                    for m in res.mentions
+                    if m.sentence == sentence.index
+                    and m.key
+                    and res.actors[m.key].type == "Person"
+                    and 0 <= m.start - (sentence.start + end) <= 1
+                ]
+                left = span.start
+                while left > 0 and doc[left - 1].dep_ in {"det", "amod", "compound", "poss"}:
+                    left -= 1
+                phrase = doc[left : span.end]
+                qualifier = [
+                    m.key
+                    for m in res.mentions
+                    if m.sentence == sentence.index
+                    and m.key
+                    and res.actors[m.key].type in {"Country", "Supranational"}
+                    and sentence.start + phrase.start_char <= m.start < sentence.start + start
+                ]
+                mention = Mention(
+                    phrase.text,
+                    sentence.start + phrase.start_char,
+                    sentence.start + phrase.end_char,
+                    sentence.index,
+                    "ROLE",
+                )
+                if following:
+                    person = res.actors[following[0].key]  # type: ignore[index]
+                    person.role = person.role or role
+                    if qualifier:
+                        res.nationality[person.key] = qualifier[0]
+                    mention.key = person.key
+                    res.mention(mention, article)
+                elif not qualifier and doc[span.start].i > 0 or phrase[0].lower_ == "the":
+                    pending.append((mention, role))
+        for mention, role in pending:
+            holder = self._role_holder(role, res, mention.start)
+            if holder:
+                res.actors[holder].role = res.actors[holder].role or role
+                mention.key = holder
+                res.mention(mention, article)
+
+    @staticmethod
+    def _role_holder(role: str, res: Resolution, offset: int) -> str | None:
+        """The person an unqualified role reference means: one who holds that role and no
+        foreign qualifier, else the most mentioned person who holds no other qualified role."""
+        people = [a for a in res.actors.values() if a.type == "Person"]
+        holders = [p for p in people if p.role == role and p.key not in res.nationality]
+        if holders:
+            return holders[0].key
+        counts = Counter(m.key for m in res.mentions if m.key and m.start <= offset)
+        free = [p for p in people if p.key not in res.nationality and counts[p.key] > 0]
+        if not free:
+            return None
+        return max(free, key=lambda p: (counts[p.key], -min_start(res, p.key))).key
+
+    @staticmethod
+    def _byline(article: Article, res: Resolution) -> None:
+        if article.author:
+            name = clean_name(article.author)
+            match = next(
+                (a for a in res.actors.values() if a.type == "Person" and a.label == name), None
+            )
+            actor = match or res.add(Actor(key=f"person/{slug(name)}", label=name, type="Person"))
+            actor.role = actor.role or "author"
+            if name not in actor.mentions:
+                actor.mentions.append(name)
+        if article.outlet:
+            name = article.outlet.strip()
+            actor = res.add(
+                Actor(key=f"organisation/{slug(name)}", label=name, type="Organisation")
+            )
+            actor.role = actor.role or "news outlet"
+            if name not in actor.mentions:
+                actor.mentions.append(name)
+
+
+def min_start(res: Resolution, key: str) -> int:
+    """The offset of an actor's first mention."""
+    return min((m.start for m in res.mentions if m.key == key), default=1 << 30)
+
+
+def _same_person(name: str, full: str) -> bool:
+    """Whether ``name`` refers to the person called ``full`` (a longer or equal name)."""
+    a, b = name.lower().split(), full.lower().split()
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if len(a) == 1:
+        return fuzz.ratio(a[0], b[-1]) >= FUZZY_NAME
+    if len(a) == len(b):
+        surname_close = fuzz.ratio(a[-1], b[-1]) >= FUZZY_NAME
+        given_close = fuzz.ratio(" ".join(a[:-1]), " ".join(b[:-1])) >= FUZZY_NAME - 10
+        return surname_close and given_close and fuzz.ratio(name.lower(), full.lower()) >= FUZZY_NAME
+    return False

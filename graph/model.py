@@ -1,0 +1,153 @@
+"""Plain dataclasses passed between the pipeline stages.
+
+article → extract → rdf → store → network: each stage takes and returns these, never a spaCy
+``Doc`` or a Streamlit object, so every stage can be tested and replaced on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+ActorType = Literal[
+    "Country",
+    "Region",
+    "Supranational",
+    "Person",
+    "Organisation",
+    "Government",
+    "PoliticalParty",
+    "Event",
+]
+ACTOR_TYPES: tuple[str, ...] = ActorType.__args__  # type: ignore[attr-defined]
+
+Status = Literal["proposed", "negotiating", "concluded", "suspended", "terminated"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+
+PURPOSES: tuple[str, ...] = (
+    "prevent_departures",
+    "border_control",
+    "returns",
+    "relocation",
+    "offshore_processing",
+    "resettlement",
+    "anti_smuggling",
+    "labour_mobility",
+    "development_aid",
+    "budget_support",
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range of the article text: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the article, with its offsets into ``Article.text``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    part: Literal["headline", "standfirst", "body"] = "body"
+
+
+@dataclass(frozen=True)
+class Article:
+    """A parsed news article: metadata plus the text split into sentences with offsets."""
+
+    text: str
+    headline: str
+    sentences: tuple[Sentence, ...]
+    standfirst: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    url: str | None = None
+    source_name: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable identity for the article: its URL if known, else a hash of its text."""
+        import hashlib
+
+        basis = self.url or self.text
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+    def sentence_at(self, offset: int) -> Sentence:
+        """The sentence containing character ``offset``."""
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        raise ValueError(f"offset {offset} is outside every sentence")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The exact sentence a fact was read from."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Actor:
+    """One real-world actor, resolved: every surface form that names it is in ``mentions``."""
+
+    key: str
+    label: str
+    type: ActorType
+    iso_code: str | None = None
+    wikidata: str | None = None
+    part_of: str | None = None
+    role: str | None = None
+    mentions: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Deal:
+    """An agreement between parties, as one article reports it. Actors are referred to by key."""
+
+    parties: list[str]
+    payers: list[str] = field(default_factory=list)
+    payees: list[str] = field(default_factory=list)
+    status: Status = "proposed"
+    purposes: list[str] = field(default_factory=list)
+    amount: str | None = None
+    criticised_by: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Statement:
+    """Something an actor said, with the quote as written."""
+
+    speaker: str
+    quote: str
+    evidence: Evidence
+
+
+@dataclass
+class Extraction:
+    """Everything read from one article."""
+
+    article: Article
+    actors: list[Actor]
+    deals: list[Deal]
+    statements: list[Statement]
+
+    def actor(self, key: str) -> Actor:
+        """The actor with this key."""
+        for actor in self.actors:
+            if actor.key == key:
+                return actor
+        raise KeyError(key)

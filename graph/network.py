@@ -1,0 +1,138 @@
+"""Stage 5: the store projected into a networkx ``MultiDiGraph`` of actors, and its analyses.
+
+Nodes are actor IRIs with ``label``, ``type``, ``iso_code`` and ``wikidata``. Edges have a
+``kind`` (``pays``, ``party_to_deal_with``, ``criticises``, ``said``) and carry the deal IRI,
+its status, the article and the evidence sentence.
+
+Examples
+--------
+>>> g = build([{"iri": "a", "label": "A", "type": "Country"},
+...            {"iri": "b", "label": "B", "type": "Country"}],
+...           [{"kind": "pays", "source": "a", "target": "b", "deal": "d", "status": "concluded",
+...             "date": None, "article": "x", "evidence": "A pays B."}])
+>>> pays(g)
+[('A', 'B', 'd', 'concluded')]
+>>> [n for n, _ in neighbours(g, "a")]
+['b']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+EDGE_KINDS = ("pays", "party_to_deal_with", "criticises", "said")
+
+
+def build(actors: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
+    """Build the actor network from actor records and edge records (one per deal and article)."""
+    graph = nx.MultiDiGraph()
+    for actor in actors:
+        graph.add_node(
+            actor["iri"],
+            label=actor.get("label") or actor["iri"],
+            type=actor.get("type"),
+            iso_code=actor.get("iso_code"),
+            wikidata=actor.get("wikidata"),
+        )
+    seen: set[tuple[str, str, str, str]] = set()
+    for edge in edges:
+        source, target, kind = edge["source"], edge["target"], edge["kind"]
+        key = (source, target, kind, edge.get("deal") or "")
+        for node in (source, target):
+            if node not in graph:
+                graph.add_node(node, label=node, type=None, iso_code=None, wikidata=None)
+        if key in seen:
+            # the same deal reported by several articles: one edge, every source on it
+            data = graph.edges[source, target, key[2] + "|" + key[3]]
+            if _source(edge) not in data["sources"]:
+                data["sources"].append(_source(edge))
+            continue
+        seen.add(key)
+        graph.add_edge(
+            source,
+            target,
+            key=kind + "|" + key[3],
+            kind=kind,
+            deal=edge.get("deal"),
+            status=edge.get("status"),
+            evidence=edge.get("evidence"),
+            sources=[_source(edge)],
+        )
+    return graph
+
+
+def _source(edge: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "article": edge.get("article"),
+        "date": edge.get("date"),
+        "sentence": edge.get("evidence"),
+        "status": edge.get("status"),
+    }
+
+
+def _label(graph: nx.MultiDiGraph, node: str) -> str:
+    return str(graph.nodes[node].get("label", node))
+
+
+def edges_of_kind(graph: nx.MultiDiGraph, kind: str) -> nx.DiGraph:
+    """The simple directed graph of one edge kind (parallel edges collapsed)."""
+    view = nx.DiGraph()
+    view.add_nodes_from(graph.nodes(data=True))
+    view.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind)
+    return view
+
+
+def pays(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
+    """Who pays whom: ``(payer label, payee label, deal IRI, status)``, sorted."""
+    rows = {
+        (_label(graph, u), _label(graph, v), d["deal"], d["status"])
+        for u, v, d in graph.edges(data=True)
+        if d["kind"] == "pays"
+    }
+    return sorted(rows)
+
+
+def neighbours(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Every actor linked to ``node`` in either direction, with the links between them."""
+    links: dict[str, list[dict[str, Any]]] = {}
+    for u, v, data in graph.out_edges(node, data=True):
+        links.setdefault(v, []).append({"direction": "out", **data})
+    for u, v, data in graph.in_edges(node, data=True):
+        links.setdefault(u, []).append({"direction": "in", **data})
+    return sorted(links.items(), key=lambda item: _label(graph, item[0]))
+
+
+def shortest_path(graph: nx.MultiDiGraph, source: str, target: str) -> list[str]:
+    """The shortest chain of actors between two actors, ignoring direction; empty if none."""
+    try:
+        return list(nx.shortest_path(graph.to_undirected(as_view=True), source, target))
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return []
+
+
+def centrality(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Degree and betweenness centrality of every actor, most central first."""
+    if graph.number_of_nodes() == 0:
+        return []
+    simple = nx.Graph(graph.to_undirected())
+    degree = nx.degree_centrality(simple)
+    betweenness = nx.betweenness_centrality(simple)
+    rows = [
+        {
+            "iri": node,
+            "label": _label(graph, node),
+            "type": graph.nodes[node].get("type"),
+            "degree": round(degree[node], 4),
+            "betweenness": round(betweenness[node], 4),
+        }
+        for node in graph.nodes
+    ]
+    return sorted(rows, key=lambda r: (-r["degree"], -r["betweenness"], r["label"]))
+
+
+def ego(graph: nx.MultiDiGraph, node: str, radius: int = 1) -> nx.MultiDiGraph:
+    """The sub-network within ``radius`` links of ``node``."""
+    return nx.ego_graph(graph, node, radius=radius, undirected=True)

@@ -1,0 +1,351 @@
+"""Stage 4: the quad store, embedded Oxigraph on disk or any SPARQL 1.1 server.
+
+Both kinds answer the same calls and return the same ``Table``. Every article is one named
+graph, written by ``replace_graphs`` in a single update, so an ingest is all or nothing and
+re-ingesting an article replaces its graph instead of adding to it.
+
+An Oxigraph directory has one writer at a time. Readers (the dashboard, ``deals``, ``query``)
+open it read-only, which never waits for the writer and sees the store as it was when opened;
+``version()`` changes when a writer commits, so a reader knows when to re-open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal as TypingLiteral
+
+import httpx
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from graph.errors import InputError, StoreError
+from graph.vocab import PREFIXES
+
+Mode = TypingLiteral["read", "write"]
+Binding = URIRef | Literal
+QUERY_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a result row, as in the SPARQL JSON results format."""
+
+    kind: str  # "uri" | "literal" | "bnode"
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def to_python(self) -> Any:
+        """The plain Python value: numbers and booleans typed, everything else a string."""
+        if self.kind == "literal" and self.datatype:
+            local = self.datatype.rsplit("#", 1)[-1]
+            try:
+                if local in {"integer", "int", "long", "nonNegativeInteger", "positiveInteger"}:
+                    return int(self.value)
+                if local in {"decimal", "double", "float"}:
+                    return float(self.value)
+                if local == "boolean":
+                    return self.value == "true"
+            except ValueError:
+                return self.value
+        return self.value
+
+
+@dataclass(frozen=True)
+class Table:
+    """The result of a SELECT: column names and rows (a missing binding is ``None``)."""
+
+    columns: list[str]
+    rows: list[dict[str, Cell | None]]
+
+    def values(self) -> list[dict[str, Any]]:
+        """Rows as plain Python values."""
+        return [
+            {c: (row[c].to_python() if row.get(c) else None) for c in self.columns}
+            for row in self.rows
+        ]
+
+    @classmethod
+    def from_json(cls, payload: Mapping[str, Any]) -> Table:
+        """Read the W3C SPARQL 1.1 JSON results format."""
+        columns = list(payload.get("head", {}).get("vars", []))
+        rows = []
+        for binding in payload.get("results", {}).get("bindings", []):
+            row: dict[str, Cell | None] = {}
+            for column in columns:
+                term = binding.get(column)
+                row[column] = (
+                    Cell(
+                        "literal" if term["type"] == "typed-literal" else term["type"],
+                        term["value"],
+                        term.get("datatype"),
+                        term.get("xml:lang"),
+                    )
+                    if term
+                    else None
+                )
+            rows.append(row)
+        return cls(columns, rows)
+
+
+def prefix_block() -> str:
+    """The PREFIX declarations of every namespace in ``graph.vocab``."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def graph_to_ntriples(graph: Graph) -> str:
+    """Serialise a graph as N-Triples, the form both kinds of store take in INSERT DATA."""
+    return graph.serialize(format="nt")
+
+
+def _insert_data(graphs: Iterable[Graph]) -> str:
+    parts = []
+    for graph in graphs:
+        name = graph.identifier
+        if not isinstance(name, URIRef):
+            raise ValueError("an article graph must be named by an IRI")
+        body = graph_to_ntriples(graph)
+        parts.append(f"DROP SILENT GRAPH {name.n3()} ;\nINSERT DATA {{ GRAPH {name.n3()} {{\n{body}}} }}")
+    return " ;\n".join(parts)
+
+
+class Store:
+    """What policygraph needs from a quad store."""
+
+    location: str
+
+    def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
+        """Run a SELECT (or ASK, as one row with column ``ask``) over all graphs."""
+        raise NotImplementedError
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 update, all or nothing."""
+        raise NotImplementedError
+
+    def replace_graphs(self, graphs: list[Graph]) -> None:
+        """Replace each named graph by the given one, in one transaction."""
+        if graphs:
+            self.update(_insert_data(graphs))
+
+    def graph_names(self) -> list[str]:
+        """The names of every named graph."""
+        table = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [row["g"].value for row in table.rows if row["g"]]
+
+    def quads(self) -> Iterator[tuple[Identifier, Identifier, Identifier, URIRef]]:
+        """Every quad of every named graph, as rdflib terms."""
+        table = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        for row in table.rows:
+            s, p, o, g = (_to_rdflib(row[c]) for c in ("s", "p", "o", "g"))
+            yield s, p, o, g  # type: ignore[misc]
+
+    def version(self) -> str:
+        """A token that changes whenever a write is committed."""
+        table = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return str(table.rows[0]["n"].value if table.rows and table.rows[0]["n"] else 0)
+
+    def close(self) -> None:
+        """Release the store."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _to_rdflib(cell: Cell | None) -> Identifier | None:
+    if cell is None:
+        return None
+    if cell.kind == "uri":
+        return URIRef(cell.value)
+    if cell.kind == "bnode":
+        return BNode(cell.value)
+    return Literal(
+        cell.value, lang=cell.lang, datatype=URIRef(cell.datatype) if cell.datatype else None
+    )
+
+
+def _to_oxigraph(term: Binding) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+class EmbeddedStore(Store):
+    """Oxigraph on disk (or in memory when ``path`` is None), queried in-process."""
+
+    def __init__(self, path: Path | None = None, mode: Mode = "write") -> None:
+        self.path = path
+        self.mode = mode
+        self.location = str(path) if path else ":memory:"
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif mode == "read":
+                if not (path / "CURRENT").exists():
+                    self._store = ox.Store()  # nothing ingested yet: an empty store
+                else:
+                    self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreError(
+                    f"store {path}: busy, another process is writing to it; "
+                    "try again when it has finished"
+                ) from None
+            raise StoreError(f"store {path}: cannot open ({error})") from None
+
+    def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
+        substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self._store.query(query, prefixes=PREFIXES, substitutions=substitutions)
+        except SyntaxError as error:
+            raise InputError(f"SPARQL syntax error: {_one_line(error)}") from None
+        except OSError as error:
+            raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
+        if isinstance(result, ox.QueryBoolean):
+            return Table(["ask"], [{"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}])
+        if isinstance(result, ox.QueryTriples):
+            raise InputError("this command takes SELECT or ASK queries, not CONSTRUCT/DESCRIBE")
+        payload = result.serialize(format=ox.QueryResultsFormat.JSON)
+        return Table.from_json(json.loads(payload))
+
+    def update(self, update: str) -> None:
+        if self.mode == "read":
+            raise StoreError(f"store {self.location}: opened read-only")
+        try:
+            self._store.update(update, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise InputError(f"SPARQL syntax error: {_one_line(error)}") from None
+        except OSError as error:
+            raise StoreError(f"store {self.location}: update failed ({_one_line(error)})") from None
+        self._store.flush()
+
+    def quads(self) -> Iterator[tuple[Identifier, Identifier, Identifier, URIRef]]:
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                continue
+            yield (
+                _ox_to_rdflib(quad.subject),
+                _ox_to_rdflib(quad.predicate),
+                _ox_to_rdflib(quad.object),
+                URIRef(quad.graph_name.value),
+            )  # type: ignore[misc]
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def version(self) -> str:
+        if self.path is None or not self.path.exists():
+            return super().version()
+        stats = []
+        for entry in os.scandir(self.path):
+            if entry.name.endswith((".log", ".sst")) or entry.name.startswith("MANIFEST"):
+                info = entry.stat()
+                stats.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+        return "|".join(sorted(stats))
+
+    def close(self) -> None:
+        if self.mode == "write":
+            self._store.flush()
+        del self._store
+
+
+def _ox_to_rdflib(term: Any) -> Identifier:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+_BOOL = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
+
+
+class RemoteStore(Store):
+    """Any SPARQL 1.1 server, spoken to over the SPARQL 1.1 Protocol.
+
+    ``url`` is the query endpoint (``http://host:7878/query``, Fuseki's ``…/ds/query`` or
+    ``…/ds/sparql``) or the server root (``http://host:7878``: ``/query`` and ``/update`` are
+    used). The update endpoint is the query URL with its last segment ``query`` or ``sparql``
+    replaced by ``update``, unless ``update_url`` is given.
+    """
+
+    def __init__(self, url: str, update_url: str | None = None, mode: Mode = "write") -> None:
+        url = url.rstrip("/")
+        path = httpx.URL(url).path.rstrip("/")
+        if path in {"", "/"}:
+            self.query_url, default_update = url + "/query", url + "/update"
+        else:
+            head, _, last = url.rpartition("/")
+            default_update = head + "/update" if last in {"query", "sparql"} else url
+            self.query_url = url
+        self.update_url = update_url or default_update
+        self.location = url
+        self.mode = mode
+        self._client = httpx.Client(timeout=QUERY_TIMEOUT)
+
+    def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
+        text = prefix_block() + query
+        if bindings:
+            names = " ".join(f"?{name}" for name in bindings)
+            values = " ".join(term.n3() for term in bindings.values())
+            text += f"\nVALUES ({names}) {{ ({values}) }}"
+        response = self._post(
+            self.query_url,
+            {"query": text},
+            "application/sparql-results+json",
+        )
+        payload = response.json()
+        if "boolean" in payload:
+            value = "true" if payload["boolean"] else "false"
+            return Table(["ask"], [{"ask": Cell("literal", value, _BOOL)}])
+        return Table.from_json(payload)
+
+    def update(self, update: str) -> None:
+        if self.mode == "read":
+            raise StoreError(f"store {self.location}: opened read-only")
+        self._post(self.update_url, {"update": prefix_block() + update}, "*/*")
+
+    def _post(self, url: str, form: dict[str, str], accept: str) -> httpx.Response:
+        try:
+            response = self._client.post(url, data=form, headers={"Accept": accept})
+        except httpx.HTTPError as error:
+            raise StoreError(f"store {url}: unreachable ({_one_line(error)})") from None
+        if response.status_code == 400:
+            raise InputError(f"SPARQL rejected by {url}: {_one_line(Exception(response.text))}")
+        if response.status_code >= 300:
+            raise StoreError(
+                f"store {url}: HTTP {response.status_code} ({_one_line(Exception(response.text))})"
+            )
+        return response
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def open_store(location: str | None, mode: Mode = "write") -> Store:
+    """Open the store at a directory path, an ``http(s)://`` SPARQL endpoint, or in memory."""
+    if location is None or location == ":memory:":
+        return EmbeddedStore(None, mode)
+    if location.startswith(("http://", "https://")):
+        return RemoteStore(location, os.environ.get("POLICYGRAPH_UPDATE_URL"), mode)
+    return EmbeddedStore(Path(location), mode)

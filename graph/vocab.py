@@ -1,0 +1,190 @@
+"""Every IRI policygraph uses, in one place.
+
+The ontology lives under the stable base ``https://w3id.org/policygraph/``: terms in ``PG``,
+status and purpose concepts in ``STATUS`` and ``PURPOSE`` (SKOS concept schemes), minted
+instance IRIs under ``ID``. A typo in a term raises ``AttributeError`` (``_fail = True``).
+
+Examples
+--------
+>>> str(PG.Deal)
+'https://w3id.org/policygraph/ontology#Deal'
+>>> str(STATUS.negotiating)
+'https://w3id.org/policygraph/status/negotiating'
+>>> PG.Dael
+Traceback (most recent call last):
+...
+AttributeError: term 'Dael' not in namespace 'https://w3id.org/policygraph/ontology#'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/policygraph/"
+
+
+class PG(DefinedNamespace):
+    """The policygraph ontology (``ontology/policy.ttl``)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Actor: URIRef
+    Country: URIRef
+    Region: URIRef
+    Supranational: URIRef
+    Person: URIRef
+    Organisation: URIRef
+    Government: URIRef
+    PoliticalParty: URIRef
+    Event: URIRef
+    Deal: URIRef
+    StatusClaim: URIRef
+    Statement: URIRef
+    Evidence: URIRef
+    DealStatus: URIRef  # skos:ConceptScheme
+    DealPurpose: URIRef  # skos:ConceptScheme
+
+    # actor properties
+    isoCode: URIRef
+    partOf: URIRef
+    role: URIRef
+    mentionedAs: URIRef
+
+    # deal properties
+    party: URIRef
+    payer: URIRef
+    payee: URIRef
+    status: URIRef
+    statusClaim: URIRef
+    purpose: URIRef
+    amount: URIRef
+    criticisedBy: URIRef
+    evidence: URIRef
+
+    # statement properties
+    speaker: URIRef
+    quote: URIRef
+
+    # evidence properties
+    startOffset: URIRef
+    endOffset: URIRef
+
+
+class STATUS(DefinedNamespace):
+    """Deal status concepts, in the order a deal usually moves through them."""
+
+    _NS = Namespace(BASE + "status/")
+    _fail = True
+
+    proposed: URIRef
+    negotiating: URIRef
+    concluded: URIRef
+    suspended: URIRef
+    terminated: URIRef
+
+
+class PURPOSE(DefinedNamespace):
+    """Deal purpose concepts."""
+
+    _NS = Namespace(BASE + "purpose/")
+    _fail = True
+
+    prevent_departures: URIRef
+    border_control: URIRef
+    returns: URIRef
+    relocation: URIRef
+    offshore_processing: URIRef
+    resettlement: URIRef
+    anti_smuggling: URIRef
+    labour_mobility: URIRef
+    development_aid: URIRef
+    budget_support: URIRef
+
+
+ID = Namespace(BASE + "id/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES: dict[str, str] = {
+    "pg": str(PG._NS),
+    "status": str(STATUS._NS),
+    "purpose": str(PURPOSE._NS),
+    "id": str(ID),
+    "wd": str(WD),
+    "schema": str(SDO),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+}
+
+ACTOR_CLASS: dict[str, URIRef] = {
+    name: PG[name]
+    for name in (
+        "Country",
+        "Region",
+        "Supranational",
+        "Person",
+        "Organisation",
+        "Government",
+        "PoliticalParty",
+        "Event",
+    )
+}
+CLASS_ACTOR_TYPE: dict[str, str] = {str(iri): name for name, iri in ACTOR_CLASS.items()}
+
+
+def slug(text: str) -> str:
+    """An IRI-safe lower-case slug of ``text``.
+
+    >>> slug("Keir Starmer")
+    'keir-starmer'
+    >>> slug("Türkiye & Co.")
+    'turkiye-co'
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
+
+
+def digest(*parts: str) -> str:
+    """A short stable hash of ``parts``, for IRIs of things without a natural name."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def actor_iri(key: str) -> URIRef:
+    """The IRI of an actor from its key (``country/GB``, ``person/keir-starmer``)."""
+    return ID["actor/" + key]
+
+
+def article_iri(key: str) -> URIRef:
+    """The IRI of an article, which is also the name of its graph."""
+    return ID["article/" + key]
+
+
+def deal_iri(party_keys: list[str]) -> URIRef:
+    """The IRI of a deal: its identity is its set of parties, not the article that reported it."""
+    return ID["deal/" + digest(*sorted(set(party_keys)))]
+
+
+def status_iri(name: str) -> URIRef:
+    """The SKOS concept for a status name."""
+    return STATUS[name]
+
+
+def purpose_iri(name: str) -> URIRef:
+    """The SKOS concept for a purpose name."""
+    return PURPOSE[name]
+
+
+def wikidata_iri(qid: str) -> URIRef:
+    """The Wikidata entity IRI of a QID."""
+    return WD[qid]
