@@ -280,3 +280,38 @@ def network_centrality(
         _json(rows)
     else:
         _table(rows, ["label", "type", "degree", "betweenness"], title="centrality")
+
+
+@app.command()
+def evaluate(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="A folder of NAME.txt + NAME.gold.json files.")],
+    format: Annotated[NetworkFormat, typer.Option("--format", "-f")] = NetworkFormat.table,
+) -> None:
+    """Score extraction on annotated articles: precision, recall and F1 per measure."""
+    from graph.evaluate import evaluate_folder
+
+    try:
+        total, results = evaluate_folder(folder, ctx.obj["model"])
+    except PolicyGraphError as error:
+        err.print(f"error: {error}", highlight=False)
+        raise typer.Exit(1) from None
+    summary = total.summary()
+    if format is NetworkFormat.json:
+        _json(
+            {
+                "total": summary,
+                "articles": {r.file: r.scores.summary() for r in results},
+                "misses": {k: m.misses for k, m in total.measures.items()},
+                "extras": {k: m.extras for k, m in total.measures.items()},
+            }
+        )
+        return
+    rows = [{"measure": name, **values} for name, values in summary.items()]
+    _table(rows, ["measure", "precision", "recall", "f1", "tp", "fp", "fn"],
+           title=f"{len(results)} articles")
+    for name, measure in total.measures.items():
+        for miss in measure.misses:
+            out.print(f"miss  {name}: {miss}", highlight=False)
+        for extra in measure.extras:
+            out.print(f"extra {name}: {extra}", highlight=False)
