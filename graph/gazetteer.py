@@ -1,0 +1,698 @@
+"""A place gazetteer: countries, ISO 3166-2 subdivisions, continents and supranational bodies.
+
+Countries come from maintained packages, never from hand-typed lists: ``pycountry`` gives the
+ISO 3166-1 and 3166-2 codes and names, ``countryinfo`` gives the everyday English name, alternate
+spellings, demonyms, capitals and coordinates. Small bundled files in ``graph/data`` add what the
+packages lack: Wikidata QIDs (``wikidata.csv``), supranational bodies (``supranational.json``),
+seats of government used for a government (``metonyms.json``) and continents and macro-regions
+(``continents.json``).
+
+A surface form resolves by tier: names beat seats of government, which beat demonyms, which beat
+capitals. Within the winning tier a surface claimed by two places is ambiguous and resolves to
+nothing ("Congo", "Korea").
+
+>>> gaz = default_gazetteer()
+>>> gaz.lookup("Türkiye").label
+'Turkey'
+>>> gaz.lookup("Brussels").key
+'supranational/EU'
+>>> gaz.lookup("us") is None
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from countryinfo import CountryInfo, CountryNotFoundError, all_countries
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from graph.vocab import slug
+
+DATA_DIR = Path(__file__).with_name("data")
+
+COUNTRY = "Country"
+REGION = "Region"
+SUPRANATIONAL = "Supranational"
+
+# Resolution tiers, strongest first.
+_TIER_NAME = 0
+_TIER_SEAT = 1
+_TIER_DEMONYM = 2
+_TIER_CAPITAL = 3
+
+# Bare ISO codes are too ambiguous to be names ("IT", "IN", "NO", "SA", "PR"); these are the
+# ones English news uses as everyday abbreviations of the country itself.
+_EVERYDAY_CODES = frozenset({"US", "USA"})
+
+# A demonym shared by several places goes to the most populous one when it is this many times
+# bigger than the next ("French": France, not Martinique); otherwise it stays ambiguous.
+_DEMONYM_DOMINANCE = 10
+
+# Capitals of places smaller than this are left out as metonyms: their names are mostly common
+# words or personal names ("Stanley", "Douglas", "Victoria", "Hamilton").
+_CAPITAL_MIN_POPULATION = 250_000
+
+# Letters that NFKD does not decompose into an ASCII base letter.
+_FOLD = str.maketrans(
+    {
+        "\u0131": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bb": "'",
+        "\u02bc": "'",
+        "\u02be": "",
+        "\u02bf": "",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_TRAILING_PAREN = re.compile(r"^(?P<head>.+?)\s*\((?P<inner>[^()]+)\)$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A country, subdivision, continent or supranational body, with every name it goes by."""
+
+    code: str | None
+    label: str
+    type: str
+    key: str
+    names: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    parent: str | None = None
+    wikidata: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+def fold(text: str) -> str:
+    """``text`` without diacritics ("Türkiye" -> "Turkiye", "Kūrdistān" -> "Kurdistan")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _key(text: str) -> str:
+    """The case- and diacritic-insensitive index key of a surface form."""
+    text = fold(unicodedata.normalize("NFKC", text)).replace("&", " and ")
+    text = re.sub(r"[-/]", " ", text).replace(".", "")
+    text = " ".join(text.casefold().split())
+    return _LEADING_THE.sub("", text)
+
+
+def _compact(text: str) -> str:
+    """``text`` without dots and outer spaces: "U.S." -> "US"."""
+    return text.replace(".", "").strip()
+
+
+def _is_short_form(text: str) -> bool:
+    """True for all-caps short forms matched case-sensitively ("UK", "U.S.", "EU", "G20")."""
+    compact = _compact(text)
+    return 2 <= len(compact) <= 3 and compact.isalnum() and compact.isupper()
+
+
+def _words(text: str) -> list[str]:
+    """The lower-case ASCII word tokens of ``text``."""
+    return _WORD.findall(fold(text).lower())
+
+
+def _strip_the(text: str) -> str:
+    """``text`` without a leading "the "."""
+    return _LEADING_THE.sub("", text.strip())
+
+
+def _name_variants(name: str) -> list[str]:
+    """``name`` plus its comma head and parenthesis-free forms.
+
+    "Korea, Republic of" also names "Korea", so the head is a variant; a trailing parenthesis is
+    dropped or, when it is itself a proper name ("Holy See (Vatican City State)"), kept alone.
+    """
+    out = [name]
+    if "," in name:
+        out.append(name.split(",", 1)[0].strip())
+    match = _TRAILING_PAREN.match(name)
+    if match:
+        out.append(match["head"])
+        inner = match["inner"].strip()
+        if all(w[:1].isupper() for w in inner.split()):
+            out.append(inner)
+    elif "(" in name:
+        out.append(" ".join(re.sub(r"\([^()]*\)", " ", name).split()))
+    return out
+
+
+def _clean_label(name: str, alts: Iterable[str]) -> str:
+    """A display label from an ISO-style name: no ", State of" suffix, parenthesis or "The "."""
+    if "," in name:
+        head, tail = (part.strip() for part in name.split(",", 1))
+        if re.search(r"\bof( the)?$", tail, re.IGNORECASE):
+            name = head
+        else:
+            # "Virgin Islands, British" -> the package's "British Virgin Islands"
+            wanted = sorted(_words(name))
+            name = next((a for a in alts if "," not in a and sorted(_words(a)) == wanted), name)
+    match = _TRAILING_PAREN.match(name)
+    if match:
+        name = match["head"]
+    return _strip_the(name)
+
+
+def _country_label(country: Any, info: dict[str, Any]) -> str:
+    """The name users say for a country: pycountry's common name, else countryinfo's name.
+
+    countryinfo's name is replaced by the ISO name when it is stale: the package itself lists
+    both the ISO short and official names as alternates and its own name is neither ("Swaziland"
+    -> "Eswatini"), or it is a "Republic of X" form of the ISO name ("Republic of Macedonia" ->
+    "North Macedonia").
+    """
+    common = getattr(country, "common_name", None)
+    alts = [a.strip() for a in info.get("altSpellings") or [] if a and a.strip()]
+    if common:
+        return _clean_label(common, alts)
+    iso_name = country.name
+    official = getattr(country, "official_name", None)
+    name = info.get("name") or iso_name
+    plain_iso = "," not in iso_name and "(" not in iso_name
+    iso_names = {iso_name, official}
+    stale = (
+        plain_iso
+        and name not in iso_names
+        and iso_name in alts
+        and (official is None or official in alts)
+        and _key(name) not in _key(iso_name)
+        and _key(iso_name) not in _key(name)
+    )
+    if name.startswith("Republic of ") and plain_iso and iso_name.endswith(name[12:]):
+        stale = True
+    return _clean_label(iso_name if stale else name, alts)
+
+
+def _split_list(value: Any, separators: str) -> list[str]:
+    """A countryinfo field that may be a string, a list or a separated list, as clean strings."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            out.extend(p.strip() for p in re.split(separators, item) if p.strip())
+    return out
+
+
+def _read_csv_comments(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV file whose leading ``#`` lines are comments."""
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def _load_json(name: str) -> Any:
+    """A bundled JSON data file."""
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """The blank English spaCy tokenizer, used to build token patterns."""
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+class _Record:
+    """Mutable build-time data for one place."""
+
+    def __init__(self, code: str | None, label: str, type_: str, key: str) -> None:
+        self.code = code
+        self.label = label
+        self.type = type_
+        self.key = key
+        self.names: list[str] = [label]
+        self.demonyms: list[str] = []
+        self.seats: list[str] = []
+        self.capitals: list[str] = []
+        self.parent: str | None = None
+        self.wikidata: str | None = None
+        self.lat: float | None = None
+        self.lon: float | None = None
+        self.population = 0
+
+
+def _countryinfo_records() -> dict[str, list[dict[str, Any]]]:
+    """countryinfo's records grouped by ISO alpha-2 code."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in all_countries():
+        info: dict[str, Any] = dict(entry.info())
+        alpha2 = (info.get("ISO") or {}).get("alpha2")
+        if alpha2:
+            groups[alpha2].append(info)
+    return groups
+
+
+def _same_country(primary: dict[str, Any], other: dict[str, Any]) -> bool:
+    """True when ``other`` is another countryinfo record for ``primary``'s country.
+
+    Records share an ISO code for different places (Wales carries GB), so the names must link:
+    one record's name is among the other's alternates, or contains it ("Burma" lists
+    "Myanmar"; "Vatican City State" is inside "Holy See (Vatican City State)").
+    """
+    name, other_name = _key(primary.get("name") or ""), _key(other.get("name") or "")
+    if not name or not other_name:
+        return False
+    alts = {_key(a) for a in primary.get("altSpellings") or [] if isinstance(a, str)}
+    other_alts = {_key(a) for a in other.get("altSpellings") or [] if isinstance(a, str)}
+    return other_name in alts or name in other_alts or other_name in name or name in other_name
+
+
+class Gazetteer:
+    """Resolve surface forms ("UK", "Türkiye", "Italian", "Downing Street") to places."""
+
+    def __init__(self, records: list[_Record]) -> None:
+        self._index: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._exact: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for rec in records:
+            for name in rec.names:
+                self._add(name, _TIER_NAME, rec.key)
+            for seat in rec.seats:
+                self._add(seat, _TIER_SEAT, rec.key)
+            for demonym in rec.demonyms:
+                self._add(demonym, _TIER_DEMONYM, rec.key)
+            for capital in rec.capitals:
+                self._add(capital, _TIER_CAPITAL, rec.key)
+        self._by_key: dict[str, Place] = {}
+        self._by_code: dict[str, Place] = {}
+        for rec in records:
+            name_keys = {_key(n) for n in rec.names}
+            metonyms = [
+                m
+                for m in _unique(rec.seats + rec.capitals)
+                if self._owner(m) == rec.key and _key(m) not in name_keys
+            ]
+            place = Place(
+                code=rec.code,
+                label=rec.label,
+                type=rec.type,
+                key=rec.key,
+                names=tuple(_unique(rec.names)),
+                demonyms=tuple(_unique(rec.demonyms)),
+                metonyms=tuple(metonyms),
+                parent=rec.parent,
+                wikidata=rec.wikidata,
+                lat=rec.lat,
+                lon=rec.lon,
+            )
+            self._by_key[place.key] = place
+            if place.code:
+                self._by_code[place.code] = place
+        self._wikidata = _wikidata()
+        self._subdivision_words: list[tuple[Any, list[str]]] | None = None
+
+    # -- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """Build a gazetteer from pycountry, countryinfo and the bundled data files."""
+        qids = _wikidata()
+        records = _country_records(qids)
+        records += _supranational_records()
+        records += _continent_records()
+        _attach_seats(records)
+        return cls(records)
+
+    def _add(self, surface: str, tier: int, key: str) -> None:
+        """Index ``surface`` (and its dotted or dot-free twin) for ``key`` at ``tier``."""
+        if not surface.strip():
+            return
+        if _is_short_form(surface):
+            self._exact[_compact(surface)][tier].add(key)
+        else:
+            self._index[_key(surface)][tier].add(key)
+
+    def _candidates(self, surface: str) -> dict[int, set[str]] | None:
+        """The tiered candidate keys for ``surface``, or None when it is not indexed."""
+        text = surface.strip()
+        if not text:
+            return None
+        if _is_short_form(text):
+            hit = self._exact.get(_compact(text))
+            if hit:
+                return hit
+        return self._index.get(_key(text))
+
+    def _owner(self, surface: str) -> str | None:
+        """The key ``surface`` resolves to, or None when unknown or ambiguous."""
+        tiers = self._candidates(surface)
+        if not tiers:
+            return None
+        best = tiers[min(tiers)]
+        return next(iter(best)) if len(best) == 1 else None
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def places(self) -> Iterator[Place]:
+        """Every country, continent and supranational body (subdivisions come on demand)."""
+        return iter(self._by_key.values())
+
+    def by_code(self, code: str) -> Place | None:
+        """The place with ISO code ``code`` ("GB", "EU", or a subdivision such as "IQ-KR")."""
+        code = code.strip().upper()
+        place = self._by_code.get(code)
+        if place is None and "-" in code:
+            sub = pycountry.subdivisions.get(code=code)
+            if sub is not None:
+                return self._subdivision_place(sub, fold(sub.name))
+        return place
+
+    def by_key(self, key: str) -> Place | None:
+        """The place with stable key ``key`` ("country/GB", "region/IQ-KR", "supranational/EU")."""
+        place = self._by_key.get(key)
+        if place is None and key.startswith("region/"):
+            code = key.split("/", 1)[1]
+            if "-" in code:
+                return self.by_code(code)
+        return place
+
+    def lookup(self, surface: str) -> Place | None:
+        """The place ``surface`` names (name, demonym or metonym); None if unknown or ambiguous."""
+        owner = self._owner(surface)
+        return self._by_key.get(owner) if owner else None
+
+    def find_subdivision(self, name: str, countries: Iterable[str] = ()) -> Place | None:
+        """The ISO 3166-2 subdivision whose name contains ``name`` as whole words, if unique.
+
+        Subdivisions of ``countries`` (codes or names) are preferred; exact names beat partial
+        ones; a trailing type word ("Kurdistan Region") must match the subdivision's type.
+        """
+        query = _words(name)
+        if not query:
+            return None
+        wanted = {self._country_code(c) for c in countries} - {None}
+        found = self._match_subdivisions(query, wanted, type_word=None)
+        if not found and len(query) > 1:
+            found = self._match_subdivisions(query[:-1], wanted, type_word=query[-1])
+        if not found:
+            return None
+        sub, words = found
+        return self._subdivision_place(sub, words)
+
+    def ruler_patterns(self, include_metonyms: bool = False) -> list[dict[str, Any]]:
+        """spaCy EntityRuler patterns: places as GPE, bodies as ORG, demonyms as NORP, id = key.
+
+        All-caps short forms match case-sensitively (ORTH), so "us" is not "US"; other names match
+        on LOWER but not on all-lower-case text, so "turkey" or "jersey" stay ordinary words.
+        Ambiguous surfaces get no pattern. Capitals and seats of government are added with
+        ``include_metonyms``.
+        """
+        patterns: list[dict[str, Any]] = []
+        seen: set[tuple[str, str, str]] = set()
+        for place in self._by_key.values():
+            kind = "ORG" if place.type == SUPRANATIONAL else "GPE"
+            groups = [(kind, place.names), ("NORP", place.demonyms)]
+            if include_metonyms:
+                groups.append((kind, place.metonyms))
+            for label, surfaces in groups:
+                for surface in surfaces:
+                    text = _strip_the(surface)
+                    if not text or self._owner(text) != place.key:
+                        continue
+                    sig = (label, text if _is_short_form(text) else _key(text), place.key)
+                    if sig in seen:
+                        continue
+                    seen.add(sig)
+                    patterns.append(
+                        {"label": label, "pattern": _token_pattern(text), "id": place.key}
+                    )
+        return patterns
+
+    # -- subdivisions ---------------------------------------------------------------------------
+
+    def _country_code(self, value: str) -> str | None:
+        """An ISO alpha-2 code from a code or a country name."""
+        if len(value) == 2 and pycountry.countries.get(alpha_2=value.upper()) is not None:
+            return value.upper()
+        place = self.lookup(value)
+        return place.code if place is not None and place.type == COUNTRY else None
+
+    def _match_subdivisions(
+        self, query: list[str], wanted: set[str | None], type_word: str | None
+    ) -> tuple[Any, str] | None:
+        """The unique subdivision containing ``query``, with the matched words, or None."""
+        if self._subdivision_words is None:
+            self._subdivision_words = [(s, _words(s.name)) for s in pycountry.subdivisions]
+        hits: list[tuple[Any, list[str], bool]] = []
+        n = len(query)
+        for sub, words in self._subdivision_words:
+            if type_word is not None and type_word not in _words(sub.type):
+                continue
+            for i in range(len(words) - n + 1):
+                if words[i : i + n] == query:
+                    hits.append((sub, words, len(words) == n))
+                    break
+        if not hits:
+            return None
+        preferred = [h for h in hits if h[0].country_code in wanted]
+        if preferred:
+            hits = preferred
+        exact = [h for h in hits if h[2]]
+        if exact:
+            hits = exact
+        codes = {h[0].code for h in hits}
+        hits = [h for h in hits if getattr(h[0], "parent_code", None) not in codes]
+        if len(hits) != 1:
+            return None
+        sub = hits[0][0]
+        folded = fold(sub.name).split()
+        # the matched words, with the subdivision's own capitalisation
+        start = next(i for i in range(len(folded)) if _words(" ".join(folded[i:]))[:n] == query)
+        return sub, " ".join(folded[start : start + n])
+
+    def _subdivision_place(self, sub: Any, surface: str) -> Place:
+        """A Region place for a pycountry subdivision, labelled "<surface> <type>"."""
+        type_name = sub.type.title() if sub.type else ""
+        label = surface
+        if type_name and not set(_words(type_name)) <= set(_words(surface)):
+            label = f"{surface} {type_name}"
+        names = _unique([label, surface, sub.name, fold(sub.name)])
+        return Place(
+            code=sub.code,
+            label=label,
+            type=REGION,
+            key=f"region/{sub.code}",
+            names=tuple(names),
+            parent=sub.country_code,
+            wikidata=self._wikidata.get(sub.code),
+        )
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    """``items`` without duplicates or blanks, in first-seen order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        item = item.strip()
+        if item and item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def _token_pattern(text: str) -> list[dict[str, Any]]:
+    """The EntityRuler token pattern for ``text``."""
+    tokens = [t.text for t in _tokenizer()(text)]
+    if _is_short_form(text):
+        return [{"ORTH": t} for t in tokens]
+    pattern: list[dict[str, Any]] = []
+    for tok in tokens:
+        spec: dict[str, Any] = {"LOWER": tok.lower()}
+        if any(c.isupper() for c in tok):
+            spec["IS_LOWER"] = False
+        pattern.append(spec)
+    return pattern
+
+
+@functools.lru_cache(maxsize=1)
+def _wikidata() -> dict[str, str]:
+    """ISO code -> Wikidata QID from ``wikidata.csv``."""
+    return {row["code"]: row["qid"] for row in _read_csv_comments(DATA_DIR / "wikidata.csv")}
+
+
+def _country_records(qids: dict[str, str]) -> list[_Record]:
+    """One record per ISO 3166-1 country, from pycountry and countryinfo."""
+    groups = _countryinfo_records()
+    demonym_words = {
+        _key(d)
+        for infos in groups.values()
+        for info in infos
+        for d in _split_list(info.get("demonym"), r"[,/]")
+    }
+    generic = _generic_words(groups)
+    records: list[_Record] = []
+    for country in pycountry.countries:
+        code = country.alpha_2
+        try:
+            primary: dict[str, Any] = dict(CountryInfo(code).info())
+        except CountryNotFoundError:
+            primary = {}
+        siblings = [
+            info
+            for info in groups.get(code, [])
+            if info.get("name") != primary.get("name") and _same_country(primary, info)
+        ]
+        infos = [primary, *siblings]
+        rec = _Record(code, _country_label(country, primary), COUNTRY, f"country/{code}")
+        codes = {code, country.alpha_3, getattr(country, "numeric", "")}
+        official_names = [
+            primary.get("name") or "",
+            country.name,
+            getattr(country, "official_name", "") or "",
+            getattr(country, "common_name", "") or "",
+        ]
+        alts: list[str] = []
+        for info in infos:
+            official_names.append(info.get("name") or "")
+            alts.extend(a for a in info.get("altSpellings") or [] if isinstance(a, str))
+        names = [n for name in official_names if name for n in _name_variants(name)]
+        for alt in (a.strip() for a in alts):
+            if not alt or not fold(alt).isascii():
+                continue
+            if _compact(alt) in codes and _compact(alt) not in _EVERYDAY_CODES:
+                continue
+            if not _is_short_form(alt) and alt.lower() in STOP_WORDS:
+                continue
+            if _key(alt) in demonym_words:
+                continue
+            if len(_words(alt)) == 1 and _words(alt)[0] in generic:
+                continue
+            names.extend(_name_variants(alt))
+        names = [n for n in names if fold(n).isascii()]
+        names += [fold(n) for n in names]
+        names += [_dotted(n) for n in names if _is_short_form(n) and n.isalpha()]
+        rec.names = _unique([rec.label, *names])
+        name_keys = {_key(n) for n in rec.names}
+        for info in infos:
+            if not rec.demonyms:
+                rec.demonyms = [
+                    d for d in _split_list(info.get("demonym"), r"[,/]") if _key(d) not in name_keys
+                ]
+            rec.population = max(rec.population, int(info.get("population") or 0))
+        capital = next((i.get("capital") for i in infos if i.get("capital")), None)
+        if rec.population >= _CAPITAL_MIN_POPULATION:
+            capitals = _split_list(capital, r"\s+/\s+")
+            capitals = [c for c in capitals if c.lower() not in STOP_WORDS]
+            rec.capitals = _unique(capitals + [fold(c) for c in capitals])
+        latlng = primary.get("latlng") or primary.get("capital_latlng") or []
+        if len(latlng) == 2:
+            rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
+        rec.wikidata = qids.get(code)
+        records.append(rec)
+    _resolve_shared_demonyms(records)
+    for rec in records:
+        rec.demonyms = _unique(rec.demonyms + [fold(d) for d in rec.demonyms])
+    return records
+
+
+def _dotted(code: str) -> str:
+    """The dotted spelling of an all-caps short form: "UK" -> "U.K."."""
+    return "".join(f"{c}." for c in code)
+
+
+def _generic_words(groups: dict[str, list[dict[str, Any]]]) -> set[str]:
+    """Words found in the names of two or more countries ("island", "republic", "saint")."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for code, infos in groups.items():
+        for info in infos:
+            for word in _words(info.get("name") or ""):
+                owners[word].add(code)
+    for country in pycountry.countries:
+        for word in _words(country.name):
+            owners[word].add(country.alpha_2)
+    return {word for word, codes in owners.items() if len(codes) > 1}
+
+
+def _resolve_shared_demonyms(records: list[_Record]) -> None:
+    """Give a demonym shared by several countries to a clearly dominant one, by population."""
+    claims: dict[str, list[_Record]] = defaultdict(list)
+    for rec in records:
+        for demonym in rec.demonyms:
+            claims[_key(demonym)].append(rec)
+    for key, recs in claims.items():
+        if len(recs) < 2:
+            continue
+        recs = sorted(recs, key=lambda r: r.population, reverse=True)
+        if recs[0].population >= _DEMONYM_DOMINANCE * max(recs[1].population, 1):
+            for loser in recs[1:]:
+                loser.demonyms = [d for d in loser.demonyms if _key(d) != key]
+
+
+def _supranational_records() -> list[_Record]:
+    """Records for the bodies in ``supranational.json``."""
+    records = []
+    for body in _load_json("supranational.json")["bodies"]:
+        rec = _Record(body.get("code"), body["label"], SUPRANATIONAL, body["key"])
+        rec.names = _unique([body["label"], *body.get("names", [])])
+        rec.names = _unique(rec.names + [fold(n) for n in rec.names])
+        rec.demonyms = list(body.get("demonyms", []))
+        rec.seats = list(body.get("metonyms", []))
+        rec.wikidata = body.get("qid")
+        records.append(rec)
+    return records
+
+
+def _continent_records() -> list[_Record]:
+    """Records for the continents and macro-regions in ``continents.json``."""
+    records = []
+    for region in _load_json("continents.json")["regions"]:
+        rec = _Record(None, region["label"], REGION, f"region/{slug(region['label'])}")
+        rec.names = _unique([region["label"], *region.get("names", [])])
+        rec.demonyms = list(region.get("demonyms", []))
+        rec.wikidata = region.get("qid")
+        records.append(rec)
+    return records
+
+
+def _attach_seats(records: list[_Record]) -> None:
+    """Attach the seats of government and extra aliases in ``metonyms.json`` to their places."""
+    by_code = {rec.code: rec for rec in records if rec.code}
+    data = _load_json("metonyms.json")
+    for section in ("metonyms", "aliases"):
+        for surface, code in data.get(section, {}).items():
+            rec = by_code.get(code)
+            if rec is None:
+                raise ValueError(f"metonyms.json: unknown place code {code!r} for {surface!r}")
+            if section == "aliases":
+                rec.names = _unique([*rec.names, surface, fold(surface)])
+            else:
+                rec.seats = _unique([*rec.seats, surface, fold(surface)])
+
+
+@functools.lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shared gazetteer, built once per process."""
+    return Gazetteer.load()
