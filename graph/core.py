@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 from graph import network, queries
 from graph.article import Metadata, parse_article, parse_date, read_text
 from graph.errors import InputError
-from graph.model import STATUSES, Extraction
+from graph.model import STATUSES, Article, Extraction
 from graph.rdf import to_graph
 from graph.store import Store, Table, open_store
 from graph.validate import check
@@ -87,12 +87,16 @@ class PolicyGraph:
             self._nlp = load_pipeline(self.model)
         return self._nlp
 
-    def prepare_text(self, text: str, meta: Metadata, source: str) -> Prepared:
-        """Parse, extract and validate one article's text; nothing is written."""
+    def extract(self, article: Article) -> Extraction:
+        """Read actors, deals and statements from a parsed article with the NLP pipeline."""
         from graph.extract import extract
 
+        return extract(article, self.nlp)
+
+    def prepare_text(self, text: str, meta: Metadata, source: str) -> Prepared:
+        """Parse, extract and validate one article's text; nothing is written."""
         article = parse_article(text, meta)
-        extraction = extract(article, self.nlp)
+        extraction = self.extract(article)
         graph = to_graph(extraction)
         check(graph, source)
         return Prepared(source, extraction, graph)
@@ -223,6 +227,9 @@ class PolicyGraph:
 
         out = []
         for iri, record in records.items():
+            best = {c["sentence"] for c in record["history"]}
+            # each article's best evidence (the one its status claim cites) comes first
+            ranked = sorted(sources.get(iri, []), key=lambda s: s["sentence"] not in best)
             history = sorted(
                 record["history"],
                 key=lambda c: (c["date"] or "", STATUSES.index(c["status"])),
@@ -244,7 +251,7 @@ class PolicyGraph:
                     "purposes": sorted(record["purposes"]),
                     "amount": amounts[-1] if amounts else None,
                     "criticised_by": [actor(a) for a in sorted(roles.get("critic", []))],
-                    "sources": sources.get(iri, []),
+                    "sources": ranked,
                     "status_history": [
                         {k: c[k] for k in ("status", "date", "article", "sentence")}
                         for c in history

@@ -156,9 +156,14 @@ def score_article(
         show(_code(a) for a in p["parties"]) for i, p in enumerate(deals) if i not in matched_p
     ]
 
-    gold_pay = {(a, b) for g in gold_deals for a in g.get("payers", []) for b in g.get("payees", [])}
+    gold_pay = {
+        (a, b) for g in gold_deals for a in g.get("payers", []) for b in g.get("payees", [])
+    }
     pred_pay = {
-        (_code(a), _code(b)) for p in deals for a in p.get("payers", []) for b in p.get("payees", [])
+        (_code(a), _code(b))
+        for p in deals
+        for a in p.get("payers", [])
+        for b in p.get("payees", [])
     }
     m["payment"].tp = len(gold_pay & pred_pay)
     m["payment"].fn = len(gold_pay - pred_pay)

@@ -41,7 +41,7 @@ def violations(graph: Graph) -> list[str]:
 
 
 def check(graph: Graph, source: str) -> None:
-    """Raise ``ValidationError`` with one line naming the node and rule if ``graph`` breaks a shape."""
+    """Raise ``ValidationError``, one line naming the node and the rule, if a shape is broken."""
     found = violations(graph)
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""

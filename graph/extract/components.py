@@ -95,7 +95,7 @@ def _with_conjuncts(token: Token) -> list[Token]:
 def _noun_phrase(token: Token) -> Span:
     """The token's phrase without leading determiners and trailing punctuation or clauses."""
     keep = [t for t in token.subtree if t.dep_ not in {"punct", "cc", "relcl", "acl", "conj"}]
-    keep = [t for t in keep if t.i <= token.i or t.head == token and t.dep_ in {"prep", "pobj"}]
+    keep = [t for t in keep if t.i <= token.i or (t.head == token and t.dep_ in {"prep", "pobj"})]
     start = min(t.i for t in keep)
     end = max(t.i for t in keep) + 1
     while start < token.i and token.doc[start].dep_ in {"det", "predet"}:
@@ -104,10 +104,7 @@ def _noun_phrase(token: Token) -> Span:
 
 
 def _negated(token: Token) -> bool:
-    for item in (token, token.head):
-        if any(child.dep_ == "neg" for child in item.children):
-            return True
-    return False
+    return any(child.dep_ == "neg" for item in (token, token.head) for child in item.children)
 
 
 @Language.factory(
@@ -161,7 +158,9 @@ class DealExtractor:
             for match_id, start, end in matcher(doc):
                 key = self.nlp.vocab.strings[match_id]
                 rows.append((key.split(":")[1], doc[start:end], self.ids[key]))
-            found[kind] = [(label if kind != "roles" else ident, span) for label, span, ident in rows]
+            found[kind] = [
+                (label if kind != "roles" else ident, span) for label, span, ident in rows
+            ]
         return found
 
     def set_annotations(self, doc: Doc, matches: dict[str, list[tuple[str, Span]]]) -> None:
@@ -174,7 +173,9 @@ class DealExtractor:
             facts.anaphoric |= bool(modifiers & _ANAPHORIC)
             facts.similar |= bool(modifiers & _SIMILAR)
 
-        talk_tokens = [span.root for label, span in matches["status_cues"] if label == "negotiating"]
+        talk_tokens = [
+            span.root for label, span in matches["status_cues"] if label == "negotiating"
+        ]
         anchors = set(deal_tokens) | set(talk_tokens)
         for token in doc:
             if token.lemma_ in _AGREE_VERBS and token.pos_ == "VERB":
@@ -193,7 +194,7 @@ class DealExtractor:
         for label, span in matches["status_cues"]:
             if not _negated(span.root):
                 facts.statuses.append((label, _span(span)))
-        for label, _span_ in matches["purpose_cues"]:
+        for label, _ in matches["purpose_cues"]:
             if label not in facts.purposes:
                 facts.purposes.append(label)
         facts.amounts = [m.group(0).strip() for m in _AMOUNT.finditer(doc.text)]
@@ -255,7 +256,9 @@ class DealExtractor:
                     payees.extend(t for g in child.children for t in _with_conjuncts(g))
         elif label == "RECEIVE" and cue.pos_ == "VERB":
             objects = [c for c in cue.children if c.dep_ == "dobj"]
-            if has_amount or any(o.lower_ in _MONEY_WORDS or o.ent_type_ == "MONEY" for o in objects):
+            if has_amount or any(
+                o.lower_ in _MONEY_WORDS or o.ent_type_ == "MONEY" for o in objects
+            ):
                 for child in cue.children:
                     if child.dep_ == "nsubj":
                         payees.extend(_with_conjuncts(child))
@@ -271,7 +274,9 @@ class DealExtractor:
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
         elif label == "EXCHANGE":
             verb = cue.head if cue.dep_ != "ROOT" else cue
-            while verb.dep_ not in {"ROOT", "ccomp", "xcomp", "advcl", "conj"} and verb.head != verb:
+            while (
+                verb.dep_ not in {"ROOT", "ccomp", "xcomp", "advcl", "conj"} and verb.head != verb
+            ):
                 verb = verb.head
             for child in verb.children:
                 if child.dep_ == "nsubj":
@@ -299,8 +304,22 @@ def facts_of(doc: Doc) -> Any:
 
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
 _NOT_NAME_WORDS = {
-    "government", "ministry", "coast", "border", "army", "navy", "police", "parliament",
-    "president", "minister", "embassy", "airport", "university", "bank", "city", "province",
+    "government",
+    "ministry",
+    "coast",
+    "border",
+    "army",
+    "navy",
+    "police",
+    "parliament",
+    "president",
+    "minister",
+    "embassy",
+    "airport",
+    "university",
+    "bank",
+    "city",
+    "province",
 }
 
 
@@ -308,9 +327,8 @@ _NOT_NAME_WORDS = {
 def name_guard(doc: Doc) -> Doc:
     """Fix what a gazetteer-first pipeline gets wrong about people's names.
 
-    A place name followed by an untagged proper noun is a person's name ("Georgia Meloni",
-    not the country Georgia), and a courtesy title belongs to the name it precedes
-    ("Mr Starmer").
+    A place name followed by an untagged proper noun is a person's name ("Chad Novak", not
+    the country Chad), and a courtesy title belongs to the name it precedes ("Ms Novak").
     """
     spans = []
     changed = False

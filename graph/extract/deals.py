@@ -149,14 +149,16 @@ class DealReader:
         tops = {self._top(k) for k in counterparties} | set(counterparties)
         for cluster in reversed(clusters):
             theirs = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
-            same_side = not initiators or not cluster.initiators or (
-                set(initiators) & set(cluster.initiators)
+            same_side = (
+                not initiators
+                or not cluster.initiators
+                or (set(initiators) & set(cluster.initiators))
             )
             if counterparties and tops & theirs and same_side:
                 return cluster
-            if initiators and set(initiators) & set(cluster.initiators):
-                if not counterparties or not cluster.counterparties:
-                    return cluster
+            shared = initiators and set(initiators) & set(cluster.initiators)
+            if shared and (not counterparties or not cluster.counterparties):
+                return cluster
         return None
 
     def _home(self, clusters: list[Cluster]) -> str | None:
@@ -166,9 +168,7 @@ class DealReader:
         if counts:
             return counts.most_common(1)[0][0]
         mentions = Counter(
-            m.key
-            for m in self.res.mentions
-            if m.key and self.res.actors[m.key].type == "Country"
+            m.key for m in self.res.mentions if m.key and self.res.actors[m.key].type == "Country"
         )
         return mentions.most_common(1)[0][0] if mentions else None
 
@@ -178,10 +178,10 @@ class DealReader:
         payers = list(cluster.payers)
         payees = list(cluster.payees)
         template = cluster.similar_to
-        if not payers and template and template.payers:
-            if set(template.payers) <= set(template.initiators or template.payers):
-                payers = list(initiators)
-                payees = list(counterparties)
+        # "similar agreements": the same shape of deal, so the same side pays
+        if not payers and template and set(template.payers) & set(template.initiators):
+            payers = list(initiators)
+            payees = list(counterparties)
         groups: dict[str, list[str]] = {}
         for key in counterparties:
             top = self._top(key)
@@ -210,9 +210,7 @@ class DealReader:
 
     def _evidence(self, cluster: Cluster, group: list[str]) -> list[Evidence]:
         def names_group(index: int) -> bool:
-            return any(
-                m.sentence == index and m.key in group for m in self.res.mentions
-            )
+            return any(m.sentence == index and m.key in group for m in self.res.mentions)
 
         ranked = [i for i in cluster.payment_sentences if names_group(i)]
         ranked += [i for i in cluster.sentences if names_group(i) and i not in ranked]

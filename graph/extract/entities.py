@@ -3,7 +3,7 @@
 Places resolve through the gazetteer (names, demonyms, capitals and seats of government,
 ISO 3166-2 subdivisions). People are clustered within the article: "Mr X" joins the full
 name with surname X, a misspelling joins the name it is within a small edit distance of,
-and role references ("the Prime Minister") join the person who holds the role.
+and role references ("the Chancellor") join the person who holds the role.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def clean_name(text: str) -> str:
 
 
 def person_name(text: str) -> str:
-    """A person mention without its title ("Mr Starmer" → "Starmer")."""
+    """A person mention without its title ("Ms Novak" → "Novak")."""
     return TITLES.sub("", clean_name(text)).strip()
 
 
@@ -297,7 +297,7 @@ class Resolver:
                         res.nationality[person.key] = qualifier[0]
                     mention.key = person.key
                     res.mention(mention, article)
-                elif not qualifier and doc[span.start].i > 0 or phrase[0].lower_ == "the":
+                elif (not qualifier and doc[span.start].i > 0) or phrase[0].lower_ == "the":
                     pending.append((mention, role))
         for mention, role in pending:
             holder = self._role_holder(role, res, mention.start)
@@ -358,5 +358,7 @@ def _same_person(name: str, full: str) -> bool:
     if len(a) == len(b):
         surname_close = fuzz.ratio(a[-1], b[-1]) >= FUZZY_NAME
         given_close = fuzz.ratio(" ".join(a[:-1]), " ".join(b[:-1])) >= FUZZY_NAME - 10
-        return surname_close and given_close and fuzz.ratio(name.lower(), full.lower()) >= FUZZY_NAME
+        return (
+            surname_close and given_close and fuzz.ratio(name.lower(), full.lower()) >= FUZZY_NAME
+        )
     return False

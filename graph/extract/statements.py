@@ -10,8 +10,25 @@ from graph.extract.entities import Resolution
 from graph.model import Article, Evidence, Statement
 
 SPEECH_VERBS = {
-    "say", "tell", "add", "insist", "state", "claim", "warn", "argue", "write", "declare",
-    "stress", "note", "explain", "announce", "vow", "pledge", "admit", "describe", "call",
+    "say",
+    "tell",
+    "add",
+    "insist",
+    "state",
+    "claim",
+    "warn",
+    "argue",
+    "write",
+    "declare",
+    "stress",
+    "note",
+    "explain",
+    "announce",
+    "vow",
+    "pledge",
+    "admit",
+    "describe",
+    "call",
 }
 PRONOUNS = {"he", "she"}
 _QUOTE = re.compile(r"[\"“]([^\"“”]{3,})(?:[\"”]|$)|(?<![\w’'])['‘]([^'‘’]{8,}?)['’](?!\w)")
@@ -27,15 +44,12 @@ def _speaker(doc: Doc, sentence_start: int, res: Resolution) -> str | None:
             if child.lower_ in PRONOUNS:
                 before = res.persons_before(sentence_start + child.idx)
                 return before[0] if before else None
-            span = (child.left_edge.idx, child.idx + len(child.text))
-            for key in res.at(-1, span, 0) or []:
-                return key
+            start = sentence_start + child.left_edge.idx
+            end = sentence_start + child.idx + len(child.text)
             for m in res.mentions:
-                start = sentence_start + child.left_edge.idx
-                end = sentence_start + child.idx + len(child.text)
-                if m.key and m.start < end and start < m.end:
-                    if res.actors[m.key].type == "Person":
-                        return m.key
+                overlaps = m.key and m.start < end and start < m.end
+                if overlaps and res.actors[m.key].type == "Person":  # type: ignore[index]
+                    return m.key
     return None
 
 

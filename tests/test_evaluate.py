@@ -1,0 +1,105 @@
+"""The scorer: gold against itself is perfect, nothing predicted scores zero."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from graph.cli import app
+from graph.evaluate import match_deals, score_article
+
+DATA = Path(__file__).resolve().parent / "data"
+GOLD = json.loads((DATA / "000_70e03d7c78804526.gold.json").read_text(encoding="utf-8"))
+
+
+def as_prediction(gold: dict) -> tuple[list[dict], list[dict]]:
+    """The gold file written as the CLI's deals and entities JSON."""
+    by_code = {e.get("code") or e["label"]: e for e in gold["entities"]}
+
+    def actor(code: str) -> dict:
+        entity = by_code.get(code, {"label": code, "type": "Organisation"})
+        return {
+            "iri": code,
+            "label": entity["label"],
+            "type": entity["type"],
+            "iso_code": entity.get("code"),
+            "wikidata": None,
+        }
+
+    deals = [
+        {
+            "parties": [actor(c) for c in d["parties"]],
+            "payers": [actor(c) for c in d["payers"]],
+            "payees": [actor(c) for c in d["payees"]],
+            "status": d["status"],
+        }
+        for d in gold["deals"]
+    ]
+    entities = [
+        {
+            "label": e["label"],
+            "type": e["type"],
+            "iso_code": e.get("code"),
+            "mentions": e["aliases"],
+        }
+        for e in gold["entities"]
+    ]
+    return deals, entities
+
+
+def test_evaluate_gold_against_itself_scores_one():
+    scores = score_article(GOLD, *as_prediction(GOLD))
+    assert {name: m.f1 for name, m in scores.measures.items()} == dict.fromkeys(
+        ["deal", "payment", "status", "place", "person"], 1.0
+    )
+
+
+def test_evaluate_empty_prediction_scores_zero():
+    scores = score_article(GOLD, [], [])
+    for name in ("deal", "payment", "place", "person"):
+        measure = scores.measures[name]
+        assert measure.recall == 0.0 and measure.f1 == 0.0, name
+    assert scores.measures["status"].tp == 0  # status is scored on matched deals: none
+    assert len(scores.measures["deal"].misses) == len(GOLD["deals"])
+
+
+def test_evaluate_second_node_for_a_person_is_a_false_positive():
+    deals, entities = as_prediction(GOLD)
+    entities.append({"label": "Keir Stamer", "type": "Person", "mentions": ["Keir Stamer"]})
+    person = score_article(GOLD, deals, entities).measures["person"]
+    assert (person.tp, person.fp, person.extras) == (3, 1, ["Keir Stamer"])
+
+
+def test_evaluate_wrong_status_class_counts_on_matched_deals():
+    deals, entities = as_prediction(GOLD)
+    deals[0]["status"] = "proposed"  # same class as negotiating
+    deals[3]["status"] = "terminated"  # concluded is active, terminated is ended
+    status = score_article(GOLD, deals, entities).measures["status"]
+    assert (status.tp, status.fn) == (4, 1)
+
+
+def test_evaluate_deals_match_one_to_one_by_jaccard():
+    gold = [{"parties": ["A", "B"]}, {"parties": ["A", "C"]}]
+    predicted = [{"parties": [{"iso_code": "A"}, {"iso_code": "B"}, {"iso_code": "C"}]}]
+    assert match_deals(gold, predicted) == [(0, 0)]  # 2/3 with both, only one may take it
+
+
+@pytest.mark.model
+def test_evaluate_command_scores_a_folder(tmp_path):
+    shutil.copy(DATA / "000_70e03d7c78804526.gold.json", tmp_path)
+    shutil.copy(DATA.parent.parent / "samples" / "000_70e03d7c78804526.txt", tmp_path)
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["total"]["deal"]["f1"] == 1.0
+    assert report["total"]["payment"]["f1"] == 1.0
+
+
+def test_evaluate_command_refuses_a_folder_without_gold(tmp_path):
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no *.gold.json" in result.output
