@@ -26,6 +26,7 @@ _BYLINE = re.compile(
 # the first sentence ("MirrorKeir"). "Mc"/"Mac" prefixes are names, not seams.
 _SEAM = re.compile(r"(?<=[a-z])(?<!Mc)(?<!Mac)(?=[A-Z][a-z])")
 _MAX_OUTLET_WORDS = 6
+_CLOSERS = "”’\"'»"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,14 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
             start += 1
         if start == end:
             continue
+        if spans and text[start] in _CLOSERS and (end - start == 1 or text[start + 1].isspace()):
+            # a closing quote that belongs to the sentence before
+            spans[-1][1] = start + 1
+            start += 1
+            while start < end and text[start].isspace():
+                start += 1
+            if start == end:
+                continue
         if spans and not any(ch.isalnum() for ch in text[start:end]):
             spans[-1][1] = end
             continue

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from graph.core import PolicyGraph, to_csv
 from graph.errors import PolicyGraphError
@@ -30,8 +31,9 @@ app = typer.Typer(
 network_app = typer.Typer(help="Analyse the actor network with networkx.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# markup off: paths, labels, sentences and SPARQL errors hold "[...]" that must print as is
+out = Console(soft_wrap=True, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 
 class TableFormat(str, Enum):
@@ -78,7 +80,7 @@ def _open(ctx: typer.Context, mode: str) -> Iterator[PolicyGraph]:
         with PolicyGraph.open(ctx.obj["store"], mode, ctx.obj["model"]) as pg:
             yield pg
     except PolicyGraphError as error:
-        err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        err.print(Text.assemble(("error:", "bold red"), f" {error}"), highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -184,7 +186,11 @@ def query(
         if not file.is_file():
             err.print(f"error: {file}: no such query file")
             raise typer.Exit(1)
-        sparql = file.read_text(encoding="utf-8")
+        try:
+            sparql = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            err.print(f"error: {file}: not UTF-8 text (invalid byte at offset {error.start})")
+            raise typer.Exit(1) from None
     assert sparql is not None
     with _open(ctx, "write" if update else "read") as pg:
         table = pg.query(sparql, update=update)

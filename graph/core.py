@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,7 +173,9 @@ class PolicyGraph:
 
     def entities(self) -> list[dict[str, Any]]:
         """Every actor with its mentions, sorted by type then label (the ``entities`` JSON)."""
-        return sorted(self.actors().values(), key=lambda a: (a["type"], a["label"]))
+        keys = ("iri", "label", "type", "iso_code", "wikidata", "mentions")
+        records = [{k: a[k] for k in keys} for a in self.actors().values()]
+        return sorted(records, key=lambda a: (a["type"], a["label"]))
 
     def deals(self, deal: str | None = None) -> list[dict[str, Any]]:
         """Every deal (or one) as the ``deals`` JSON contract: current status is the latest claim."""
@@ -279,7 +282,10 @@ class PolicyGraph:
             dataset.bind(prefix, namespace)
         for s, p, o, g in self.store.quads():
             dataset.graph(g).add((s, p, o))
-        return dataset.serialize(format=EXPORT_FORMATS[fmt])
+        with warnings.catch_warnings():
+            # rdflib 7.6's own dataset serialisers call its deprecated Dataset.contexts() & co.
+            warnings.filterwarnings("ignore", r"Dataset\.\w+ is deprecated", DeprecationWarning)
+            return dataset.serialize(format=EXPORT_FORMATS[fmt])
 
     # --- network ------------------------------------------------------------------------
 

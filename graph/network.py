@@ -23,6 +23,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.model import STATUSES
+
 EDGE_KINDS = ("pays", "party_to_deal_with", "criticises", "said")
 
 
@@ -45,10 +47,13 @@ def build(actors: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]
             if node not in graph:
                 graph.add_node(node, label=node, type=None, iso_code=None, wikidata=None)
         if key in seen:
-            # the same deal reported by several articles: one edge, every source on it
+            # the same deal reported by several articles: one edge, every source on it, and
+            # the status and evidence of the latest report (as ``PolicyGraph.deals`` has it)
             data = graph.edges[source, target, key[2] + "|" + key[3]]
             if _source(edge) not in data["sources"]:
                 data["sources"].append(_source(edge))
+            if _recency(edge) > _recency(data):
+                data.update(status=edge["status"], evidence=edge.get("evidence"), date=edge["date"])
             continue
         seen.add(key)
         graph.add_edge(
@@ -58,10 +63,16 @@ def build(actors: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]
             kind=kind,
             deal=edge.get("deal"),
             status=edge.get("status"),
+            date=edge.get("date"),
             evidence=edge.get("evidence"),
             sources=[_source(edge)],
         )
     return graph
+
+
+def _recency(edge: Mapping[str, Any]) -> tuple[str, int]:
+    status = edge.get("status")
+    return (str(edge.get("date") or ""), STATUSES.index(status) if status in STATUSES else -1)
 
 
 def _source(edge: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,17 +196,17 @@ class EmbeddedStore(Store):
                 if not (path / "CURRENT").exists():
                     self._store = ox.Store()  # nothing ingested yet: an empty store
                 else:
-                    self._store = ox.Store.read_only(str(path))
+                    self._store = _open_read_only(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
             if "lock" in str(error).lower():
                 raise StoreError(
                     f"store {path}: busy, another process is writing to it; "
                     "try again when it has finished"
                 ) from None
-            raise StoreError(f"store {path}: cannot open ({error})") from None
+            raise StoreError(f"store {path}: cannot open ({_one_line(error)})") from None
 
     def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
         substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
@@ -213,7 +214,7 @@ class EmbeddedStore(Store):
             result = self._store.query(query, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as error:
             raise InputError(f"SPARQL syntax error: {_one_line(error)}") from None
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
             raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
         if isinstance(result, ox.QueryBoolean):
             return Table(["ask"], [{"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}])
@@ -229,7 +230,8 @@ class EmbeddedStore(Store):
             self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as error:
             raise InputError(f"SPARQL syntax error: {_one_line(error)}") from None
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
+            # RuntimeError: the update parsed but failed (CREATE GRAPH of an existing graph, …)
             raise StoreError(f"store {self.location}: update failed ({_one_line(error)})") from None
         self._store.flush()
 
@@ -251,16 +253,32 @@ class EmbeddedStore(Store):
         if self.path is None or not self.path.exists():
             return super().version()
         stats = []
-        for entry in os.scandir(self.path):
-            if entry.name.endswith((".log", ".sst")) or entry.name.startswith("MANIFEST"):
-                info = entry.stat()
-                stats.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+        with os.scandir(self.path) as entries:
+            for entry in entries:
+                if entry.name.endswith((".log", ".sst")) or entry.name.startswith("MANIFEST"):
+                    try:
+                        info = entry.stat()
+                    except FileNotFoundError:  # a writer's compaction removed it as we listed
+                        continue
+                    stats.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
         return "|".join(sorted(stats))
 
     def close(self) -> None:
         if self.mode == "write":
             self._store.flush()
         del self._store
+
+
+def _open_read_only(path: Path, attempts: int = 5) -> ox.Store:
+    """Open read-only, retrying: a writer's compaction may delete a file the opener just listed."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _ox_to_rdflib(term: Any) -> Identifier:
@@ -270,10 +288,13 @@ def _ox_to_rdflib(term: Any) -> Identifier:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == _STRING:
+        return Literal(term.value)  # a simple literal, as rdflib and SPARQL JSON results have it
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 _BOOL = "http://www.w3.org/2001/XMLSchema#boolean"
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _one_line(error: BaseException) -> str:

@@ -1,0 +1,217 @@
+"""Stage 1, text to ``Article``: the real sample, bylines glued or not, CRLF, quotes, bad files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.article import MAX_BYTES, Metadata, parse_article, parse_date, read_text, split_byline
+from graph.errors import InputError
+from graph.model import Article
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "000_70e03d7c78804526.txt"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Article:
+    return parse_article(read_text(SAMPLE), Metadata(date(2024, 11, 18), source_name=SAMPLE.name))
+
+
+def assert_offsets_hold(article: Article) -> None:
+    """Every sentence is exactly ``text[start:end]``, in order, numbered from 0."""
+    assert [s.index for s in article.sentences] == list(range(len(article.sentences)))
+    for sentence in article.sentences:
+        assert sentence.text == article.text[sentence.start : sentence.end]
+        assert sentence.text == sentence.text.strip() and sentence.text
+    starts = [s.start for s in article.sentences]
+    assert starts == sorted(starts)
+
+
+def test_article_sample_headline_standfirst_and_byline(sample: Article) -> None:
+    assert sample.headline == (
+        "Keir Starmer hints at new deals with three countries to stop migrants leaving"
+    )
+    assert sample.standfirst is not None
+    assert sample.standfirst.startswith("Keir Stamer told reporters he is 'not going")
+    assert sample.author == "Dave Burke"
+    assert sample.outlet == "The Mirror"
+    assert sample.published == date(2024, 11, 18)
+    assert sample.source_name == SAMPLE.name
+
+
+def test_article_sample_first_body_sentence_is_cut_from_the_byline(sample: Article) -> None:
+    body = [s for s in sample.sentences if s.part == "body"]
+
+    assert body[0].text.startswith("Keir Starmer has hinted")
+    assert body[0].text.endswith("would-be asylum seekers leaving.")
+    assert "by Dave Burke" not in sample.text and "Mirror" not in sample.text
+
+
+def test_article_sample_sentences_index_the_text(sample: Article) -> None:
+    assert_offsets_hold(sample)
+    assert [s.part for s in sample.sentences[:3]] == ["headline", "standfirst", "body"]
+    assert sample.text.startswith(sample.headline + "\n" + sample.standfirst + "\n")  # type: ignore[operator]
+    assert len(sample.sentences) > 15
+
+
+def test_article_sample_stray_closing_quote_joins_its_sentence(sample: Article) -> None:
+    [said] = [s for s in sample.sentences if s.text.startswith("Mr Starmer said:")]
+
+    assert said.text.endswith("is the right thing.”")
+    assert not any(s.text.strip("”\"' ") == "" for s in sample.sentences)
+
+
+def test_article_stray_closing_quote_joins_its_sentence() -> None:
+    article = parse_article('Head\nHe said: "Yes.” Then he left.\n')
+
+    assert [s.text for s in article.sentences] == ["Head", 'He said: "Yes.”', "Then he left."]
+    assert_offsets_hold(article)
+
+
+def test_article_sentence_at_an_offset(sample: Article) -> None:
+    third = sample.sentences[2]
+
+    assert sample.sentence_at(third.start) == third
+    assert sample.sentence_at(third.end - 1) == third
+    with pytest.raises(ValueError, match="outside every sentence"):
+        sample.sentence_at(len(sample.text) + 10)
+
+
+def test_article_byline_on_its_own_line_is_not_glued() -> None:
+    text = "UK signs deal\nThe money pays for patrols\nby Jane Doe · The Example\nFirst. Second.\n"
+
+    article = parse_article(text)
+
+    assert (article.headline, article.standfirst) == ("UK signs deal", "The money pays for patrols")
+    assert (article.author, article.outlet) == ("Jane Doe", "The Example")
+    assert [s.text for s in article.sentences if s.part == "body"] == ["First.", "Second."]
+    assert_offsets_hold(article)
+
+
+def test_article_without_a_byline() -> None:
+    article = parse_article("UK signs deal\nThe UK will pay Turkey. Talks go on.\nMore later.\n")
+
+    assert article.author is None and article.outlet is None and article.standfirst is None
+    assert [s.text for s in article.sentences] == [
+        "UK signs deal",
+        "The UK will pay Turkey.",
+        "Talks go on.",
+        "More later.",
+    ]
+    assert [s.paragraph for s in article.sentences] == [0, 1, 1, 2]
+    assert_offsets_hold(article)
+
+
+def test_article_crlf_input_parses_like_lf() -> None:
+    lf = "UK signs deal\nStandfirst here\nby A Writer · The Daily\nOne. Two.\n\nThree.\n"
+
+    crlf = parse_article(lf.replace("\n", "\r\n"))
+
+    assert crlf == parse_article(lf)
+    assert "\r" not in crlf.text
+    assert_offsets_hold(crlf)
+
+
+def test_article_outlet_given_by_the_user_wins() -> None:
+    article = parse_article(
+        "Head\nby Ann Lee · MailOnlineThe minister spoke.\n", Metadata(outlet="MailOnline")
+    )
+
+    assert (article.author, article.outlet) == ("Ann Lee", "MailOnline")
+    assert article.sentences[1].text == "The minister spoke."
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "by Dave Burke · The MirrorKeir Starmer said.",
+            ("Dave Burke", "The Mirror", "Keir Starmer said."),
+        ),
+        (
+            "by Sarah McDonald · The TimesThe minister spoke.",
+            ("Sarah McDonald", "The Times", "The minister spoke."),
+        ),
+        ("By Jane Doe, BBC News", ("Jane Doe", "BBC News", "")),
+        ("by Sarah McDonald", ("Sarah McDonald", None, "")),
+        (
+            "A first sentence about Mr McDonald.",
+            (None, None, "A first sentence about Mr McDonald."),
+        ),
+    ],
+)
+def test_article_split_byline(line: str, expected: tuple[str | None, str | None, str]) -> None:
+    assert split_byline(line) == expected
+
+
+def test_article_key_is_stable_and_prefers_the_url() -> None:
+    text = "Head\nBody sentence.\n"
+
+    assert parse_article(text).key == parse_article(text).key
+    assert parse_article(text).key != parse_article(text + "More.\n").key
+    with_url = parse_article(text, Metadata(url="https://news.example/a"))
+    assert with_url.key == parse_article("Other\nText.", Metadata(url="https://news.example/a")).key
+
+
+def test_article_empty_text_is_refused() -> None:
+    with pytest.raises(InputError, match=r"^x\.txt: empty file"):
+        parse_article(" \n\r\n", Metadata(source_name="x.txt"))
+
+
+def test_article_read_text_strips_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffHead\nBody.\n".encode())
+
+    assert parse_article(read_text(path)).headline == "Head"
+
+
+BAD_FILES = [
+    ("empty", b"", "empty file"),
+    ("whitespace", b" \n\t\r\n", "empty file"),
+    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+    ("latin-1", "Café\n".encode("latin-1"), "not UTF-8 text (invalid byte at offset 3)"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "problem"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_article_read_text_refuses_bad_files(
+    tmp_path: Path, name: str, content: bytes, problem: str
+) -> None:
+    path = tmp_path / f"{name}.txt"
+    path.write_bytes(content)
+
+    with pytest.raises(InputError) as raised:
+        read_text(path)
+
+    assert str(raised.value).startswith(f"{path}: {problem}")
+    assert "\n" not in str(raised.value)
+
+
+def test_article_read_text_refuses_a_directory_a_missing_file_and_a_huge_one(
+    tmp_path: Path,
+) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+
+    with pytest.raises(InputError, match="is a directory"):
+        read_text(tmp_path)
+    with pytest.raises(InputError, match="no such file"):
+        read_text(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="over the 5 MB limit"):
+        read_text(huge)
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-13-45", "yesterday", "2024-2-1", "18/11/2024", " 2024-11-18"]
+)
+def test_article_parse_date_refuses_what_is_not_yyyy_mm_dd(value: str) -> None:
+    with pytest.raises(InputError, match=r"^--date .*: not a valid date, expected YYYY-MM-DD$"):
+        parse_date(value)
+
+
+def test_article_parse_date() -> None:
+    assert parse_date("2024-11-18") == date(2024, 11, 18)
+    assert parse_date(None) is None and parse_date("") is None

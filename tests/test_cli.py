@@ -1,0 +1,513 @@
+"""The ``policygraph`` command, driven with typer's ``CliRunner`` (extraction faked by hand).
+
+Every command runs; ``--store`` and ``POLICYGRAPH_STORE`` both choose the store; every kind of
+bad input gives one line naming the input and the problem, a non-zero exit, and leaves the
+store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from rdflib import Dataset
+from typer.testing import CliRunner
+
+from graph.article import MAX_BYTES
+from graph.cli import app
+from graph.core import PolicyGraph
+from graph.model import Article, Extraction
+from graph.store import EmbeddedStore
+from graph.vocab import actor_iri, deal_iri
+
+ROOT = Path(__file__).resolve().parents[1]
+UK_TURKEY = str(deal_iri([str(actor_iri("country/GB")), str(actor_iri("country/TR"))]))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run every command in a temp directory, so the default ``data/store`` is never touched,
+    and never with the real NLP pipeline: a test that extracts must ask for ``fake_extractor``.
+    """
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICYGRAPH_STORE", raising=False)
+    monkeypatch.delenv("POLICYGRAPH_UPDATE_URL", raising=False)
+
+    def refuse(self: PolicyGraph, article: Article) -> Extraction:
+        raise AssertionError("this test extracts: request the fake_extractor fixture")
+
+    monkeypatch.setattr(PolicyGraph, "extract", refuse)
+
+
+def run(*args: object, env: dict[str, str] | None = None) -> Result:
+    """Invoke ``policygraph ARGS``; unexpected exceptions fail the test with their traceback."""
+    return CliRunner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+def dump(store: Path) -> list[str]:
+    """The store's exact state: its N-Quads export, sorted."""
+    with PolicyGraph.open(str(store), "read") as pg:
+        return sorted(line for line in pg.export("nquads").splitlines() if line)
+
+
+def one_error_line(result: Result) -> str:
+    """The single line a failed command printed, checked to be exactly one."""
+    assert result.exit_code != 0, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def files(tmp_path: Path, sample_text: str, later_text: str) -> dict[str, Path]:
+    """Article files: ``sample`` and ``later`` (good), and one file for each kind of bad input."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    paths = {name: folder / f"{name}.txt" for name in ("sample", "later", "empty", "blank")}
+    paths["sample"].write_text(sample_text, encoding="utf-8")
+    paths["later"].write_text(later_text, encoding="utf-8")
+    paths["empty"].write_bytes(b"")
+    paths["blank"].write_text("  \n\n\t\n", encoding="utf-8")
+    paths["binary"] = folder / "scan.pdf"
+    paths["binary"].write_bytes(b"%PDF-1.7\n\x00\x01\x02\xff")
+    paths["latin1"] = folder / "latin1.txt"
+    paths["latin1"].write_bytes("Café talks\nThe minister met in a café.\n".encode("latin-1"))
+    paths["huge"] = folder / "huge.txt"
+    with paths["huge"].open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)  # sparse: the size check comes before any read
+    paths["directory"] = folder / "a-folder"
+    paths["directory"].mkdir()
+    paths["missing"] = folder / "missing.txt"
+    (folder / "[").mkdir()  # a path holding "[/b] [bold]": rich markup must not eat it
+    paths["bracketed"] = folder / "[" / "b] [bold]notes.txt"
+    paths["bracketed"].write_bytes(b"")
+    return paths
+
+
+@pytest.fixture(scope="module")
+def ingested(
+    tmp_path_factory: pytest.TempPathFactory,
+    sample_text: str,
+    later_text: str,
+    extract_by_hand: Callable[[Article], Extraction],
+) -> Path:
+    """A store with both articles ingested through the CLI, built once and copied per test."""
+    folder = tmp_path_factory.mktemp("ingested")
+    (folder / "sample.txt").write_text(sample_text, encoding="utf-8")
+    (folder / "later.txt").write_text(later_text, encoding="utf-8")
+    path = folder / "store"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PolicyGraph, "extract", lambda self, article: extract_by_hand(article))
+        for name, day in (("sample", "2024-11-18"), ("later", "2024-12-02")):
+            result = run("--store", path, "ingest", folder / f"{name}.txt", "--date", day)
+            assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path, ingested: Path, files: dict[str, Path]) -> Path:
+    """A fresh copy of the ``ingested`` store, beside the ``files``."""
+    return Path(shutil.copytree(ingested, tmp_path / "store"))
+
+
+# --- every command runs --------------------------------------------------------------------
+
+
+def test_cli_ingest_writes_the_article_and_says_what_it_wrote(
+    tmp_path: Path, files: dict[str, Path], fake_extractor: list
+) -> None:
+    path = tmp_path / "store"
+
+    result = run("--store", path, "ingest", files["sample"], "--date", "2024-11-18")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"ingested {files['sample']}: 6 actors, 2 deals, 1 statements")
+    [article] = fake_extractor
+    assert article.published is not None and article.published.isoformat() == "2024-11-18"
+    assert article.author == "Jane Reporter" and article.source_name == "sample.txt"
+    assert len(dump(path)) > 100
+
+
+def test_cli_ingest_several_files_writes_them_all(
+    tmp_path: Path, files: dict[str, Path], fake_extractor: list
+) -> None:
+    path = tmp_path / "store"
+
+    result = run("--store", path, "ingest", files["sample"], files["later"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("ingested ") == 2
+    with PolicyGraph.open(str(path)) as pg:
+        assert len(pg.articles()) == 2
+
+
+def test_cli_reingesting_an_article_replaces_it(
+    store: Path, files: dict[str, Path], fake_extractor: list
+) -> None:
+    before = dump(store)
+
+    assert run("--store", store, "ingest", files["later"], "--date", "2024-12-02").exit_code == 0
+
+    assert dump(store) == before
+
+
+def test_cli_store_option_and_environment_variable_choose_the_same_store(
+    store: Path, tmp_path: Path
+) -> None:
+    by_option = run("--store", store, "deals", "--format", "json")
+    by_env = run("deals", "--format", "json", env={"POLICYGRAPH_STORE": str(store)})
+    option_wins = run(
+        "--store", store, "deals", "-f", "json", env={"POLICYGRAPH_STORE": str(tmp_path / "x")}
+    )
+
+    assert by_option.exit_code == by_env.exit_code == option_wins.exit_code == 0
+    assert len(json.loads(by_option.stdout)) == 2
+    assert by_env.stdout == by_option.stdout == option_wins.stdout
+    assert json.loads(run("deals", "-f", "json").stdout) == []  # default data/store: empty
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_deals_in_every_format(store: Path) -> None:
+    table = run("--store", store, "deals")
+    as_json = run("--store", store, "deals", "--format", "json")
+    as_csv = run("--store", store, "deals", "--format", "csv")
+
+    assert table.exit_code == as_json.exit_code == as_csv.exit_code == 0
+    assert "2 deals" in table.stdout and "Kurdistan" in table.stdout
+    deals = {d["iri"]: d for d in json.loads(as_json.stdout)}
+    assert deals[UK_TURKEY]["status"] == "negotiating"
+    assert [s["date"] for s in deals[UK_TURKEY]["sources"]] == ["2024-11-18", "2024-12-02"]
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [r["label"] for r in rows] == [
+        "United Kingdom – Kurdistan Region",
+        "United Kingdom – Turkey",
+    ]
+    assert rows[1]["payers"] == "United Kingdom" and rows[1]["amount"] == "£12 million"
+
+
+def test_cli_entities_in_every_format(store: Path) -> None:
+    table = run("--store", store, "entities")
+    as_json = run("--store", store, "entities", "-f", "json")
+    as_csv = run("--store", store, "entities", "-f", "csv")
+
+    assert table.exit_code == as_json.exit_code == as_csv.exit_code == 0
+    assert "Kurdistan" in table.stdout and "IQ-KR" in table.stdout
+    entities = json.loads(as_json.stdout)
+    assert {e["label"] for e in entities} >= {"United Kingdom", "Turkey", "Iraq", "Keir Starmer"}
+    assert all(
+        e.keys() == {"iri", "label", "type", "iso_code", "wikidata", "mentions"} for e in entities
+    )
+    rows = {r["label"]: r for r in csv.DictReader(io.StringIO(as_csv.stdout))}
+    assert rows["Kurdistan Region"]["iso_code"] == "IQ-KR"
+
+
+def test_cli_query_text_and_file(store: Path, tmp_path: Path) -> None:
+    sparql = "SELECT ?iso WHERE { GRAPH ?g { ?a pg:isoCode ?iso } } ORDER BY ?iso"
+    query_file = tmp_path / "codes.rq"
+    query_file.write_text(f"# ISO codes\n{sparql}\n", encoding="utf-8")
+
+    as_text = run("--store", store, "query", sparql, "--format", "json")
+    from_file = run("--store", store, "query", "--file", query_file, "--format", "json")
+    as_table = run("--store", store, "query", "--file", query_file)
+    ask = run("--store", store, "query", "ASK { GRAPH ?g { ?d a pg:Deal } }", "-f", "csv")
+
+    assert as_text.exit_code == from_file.exit_code == as_table.exit_code == ask.exit_code == 0
+    codes = [row["iso"] for row in json.loads(as_text.stdout)]
+    assert sorted(set(codes)) == ["GB", "IQ", "IQ-KR", "TR"]
+    assert from_file.stdout == as_text.stdout
+    assert "IQ-KR" in as_table.stdout
+    assert ask.stdout.split() == ["ask", "True"]
+
+
+def test_cli_tables_print_text_as_written(store: Path) -> None:
+    result = run("--store", store, "query", "SELECT ('[/b] [bold]x' AS ?v) WHERE {}")
+
+    assert result.exit_code == 0, result.output
+    assert "[/b] [bold]x" in result.stdout
+
+
+def test_cli_query_update_with_update_flag(store: Path) -> None:
+    update = "INSERT DATA { GRAPH <urn:x:note> { <urn:x:a> rdfs:label 'note' } }"
+
+    result = run("--store", store, "query", update, "--update")
+
+    assert result.exit_code == 0, result.output
+    assert "update applied" in result.stderr
+    assert any("urn:x:note" in line for line in dump(store))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"),
+    [("turtle", "trig"), ("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")],
+)
+def test_cli_export_in_every_format(store: Path, fmt: str, rdflib_format: str) -> None:
+    result = run("--store", store, "export", "--format", fmt)
+
+    assert result.exit_code == 0, result.output
+    parsed = Dataset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's parsers use its old API
+        parsed.parse(data=result.stdout, format=rdflib_format)
+    graphs = [g for g in parsed.graphs() if len(g)]
+    assert len(graphs) == 2  # one named graph per article, nothing in the default graph
+    assert all(g.identifier.startswith("https://w3id.org/policygraph/id/article/") for g in graphs)
+    assert sum(len(g) for g in graphs) == len(dump(store))
+
+
+def test_cli_network_pays(store: Path) -> None:
+    table = run("--store", store, "network", "pays")
+    as_json = run("--store", store, "network", "pays", "--format", "json")
+
+    assert table.exit_code == as_json.exit_code == 0
+    assert "United Kingdom" in table.stdout
+    # one row per deal, with its current status (the later article's), like `deals`
+    assert json.loads(as_json.stdout) == [
+        {"payer": "United Kingdom", "payee": "Turkey", "deal": UK_TURKEY, "status": "negotiating"}
+    ]
+
+
+def test_cli_network_neighbours(store: Path) -> None:
+    table = run("--store", store, "network", "neighbours", "UK")
+    as_json = run("--store", store, "network", "neighbours", "gb", "-f", "json")
+
+    assert table.exit_code == as_json.exit_code == 0
+    assert "United Kingdom" in table.stdout
+    neighbours = {row["actor"]: row for row in json.loads(as_json.stdout)}
+    assert set(neighbours) == {"Turkey", "Kurdistan Region", "human rights groups"}
+    assert "pays (out)" in neighbours["Turkey"]["links"]
+    assert neighbours["human rights groups"]["links"] == ["criticises (in)"]
+
+
+def test_cli_network_path(store: Path) -> None:
+    result = run("--store", store, "network", "path", "Kurdistan", "TR")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Kurdistan Region → United Kingdom → Turkey"
+
+
+def test_cli_network_path_between_unlinked_actors_says_so(store: Path) -> None:
+    result = run("--store", store, "network", "path", "Iraq", "Turkey")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "no path between Iraq and Turkey"
+
+
+def test_cli_network_centrality(store: Path) -> None:
+    table = run("--store", store, "network", "centrality")
+    as_json = run("--store", store, "network", "centrality", "-f", "json")
+
+    assert table.exit_code == as_json.exit_code == 0
+    assert "centrality" in table.stdout
+    rows = {row["label"]: row for row in json.loads(as_json.stdout)}
+    assert rows["United Kingdom"]["betweenness"] > 0 and rows["Turkey"]["betweenness"] > 0
+    assert rows["Iraq"]["degree"] == 0
+
+
+def test_cli_commands_on_a_store_never_written_are_empty(tmp_path: Path) -> None:
+    path = tmp_path / "nothing-yet"
+
+    assert json.loads(run("--store", path, "deals", "-f", "json").stdout) == []
+    assert json.loads(run("--store", path, "entities", "-f", "json").stdout) == []
+    assert json.loads(run("--store", path, "network", "pays", "-f", "json").stdout) == []
+    assert not path.exists()  # reading never creates the store
+
+
+def test_cli_help_lists_every_command() -> None:
+    result = run("--help")
+
+    assert result.exit_code == 0
+    for command in ("ingest", "deals", "entities", "query", "export", "network"):
+        assert command in result.stdout
+
+
+# --- bad input: one line, non-zero exit, store unchanged -----------------------------------
+
+BAD_INPUTS: list[
+    tuple[str, Callable[[dict[str, Path]], list[object]], Callable[[dict[str, Path]], str]]
+] = [
+    ("empty-file", lambda f: ["ingest", f["empty"]], lambda f: f"{f['empty']}: empty file"),
+    ("blank-file", lambda f: ["ingest", f["blank"]], lambda f: f"{f['blank']}: empty file"),
+    ("binary-file", lambda f: ["ingest", f["binary"]], lambda f: f"{f['binary']}: binary file"),
+    ("non-utf8-file", lambda f: ["ingest", f["latin1"]], lambda f: f"{f['latin1']}: not UTF-8"),
+    (
+        "bracketed-path",
+        lambda f: ["ingest", f["bracketed"]],
+        lambda f: f"{f['bracketed']}: empty file",
+    ),
+    (
+        "directory",
+        lambda f: ["ingest", f["directory"]],
+        lambda f: f"{f['directory']}: is a directory",
+    ),
+    ("missing-file", lambda f: ["ingest", f["missing"]], lambda f: f"{f['missing']}: no such file"),
+    ("over-5-mb", lambda f: ["ingest", f["huge"]], lambda f: f"{f['huge']}: file is 5.2 MB, over"),
+    (
+        "impossible-date",
+        lambda f: ["ingest", f["sample"], "--date", "2024-13-45"],
+        lambda f: "--date '2024-13-45': not a valid date",
+    ),
+    (
+        "word-date",
+        lambda f: ["ingest", f["sample"], "--date", "yesterday"],
+        lambda f: "--date 'yesterday': not a valid date",
+    ),
+    (
+        "good-and-bad-files",
+        lambda f: ["ingest", f["sample"], f["later"], f["empty"]],
+        lambda f: f"{f['empty']}: empty file",
+    ),
+    (
+        "url-for-several-files",
+        lambda f: ["ingest", f["sample"], f["later"], "--url", "https://news.example/a"],
+        lambda f: "--url: names one article",
+    ),
+    (
+        "sparql-syntax-error",
+        lambda f: ["query", "SELEC ?x WHERE { }"],
+        lambda f: "SPARQL syntax error",
+    ),
+    (
+        "update-without-flag",
+        lambda f: ["query", "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }"],
+        lambda f: "query: this is a SPARQL update; pass --update",
+    ),
+    (
+        "update-syntax-error",
+        lambda f: ["query", "--update", "INSERT DATA { GRAPH <urn:x:g> {"],
+        lambda f: "SPARQL syntax error",
+    ),
+    (
+        "update-that-fails",
+        lambda f: [
+            "query",
+            "--update",
+            "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } } ; DROP GRAPH <urn:x:nope>",
+        ],
+        lambda f: "update failed",
+    ),
+    (
+        "missing-query-file",
+        lambda f: ["query", "--file", f["missing"]],
+        lambda f: f"{f['missing']}: no such query file",
+    ),
+    (
+        "binary-query-file",
+        lambda f: ["query", "--file", f["binary"]],
+        lambda f: f"{f['binary']}: not UTF-8",
+    ),
+    (
+        "query-text-and-file",
+        lambda f: ["query", "ASK {}", "--file", f["sample"]],
+        lambda f: "not both or neither",
+    ),
+    (
+        "unknown-actor",
+        lambda f: ["network", "neighbours", "Atlantis"],
+        lambda f: "actor 'Atlantis': not found",
+    ),
+    (
+        "unknown-path-actor",
+        lambda f: ["network", "path", "UK", "Atlantis"],
+        lambda f: "actor 'Atlantis': not found",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), [(a, m) for _, a, m in BAD_INPUTS], ids=[n for n, _, _ in BAD_INPUTS]
+)
+def test_cli_bad_input_gives_one_line_and_leaves_the_store_as_it_was(
+    store: Path,
+    files: dict[str, Path],
+    fake_extractor: list,
+    args: Callable[[dict[str, Path]], list[object]],
+    message: Callable[[dict[str, Path]], str],
+) -> None:
+    before = dump(store)
+    extracted = len(fake_extractor)
+
+    result = run("--store", store, *args(files))
+
+    assert message(files) in one_error_line(result)
+    assert dump(store) == before
+    assert len(fake_extractor) == extracted  # bad input is refused before any extraction
+
+
+def test_cli_first_ingest_of_bad_input_writes_nothing(
+    tmp_path: Path, files: dict[str, Path], fake_extractor: list
+) -> None:
+    path = tmp_path / "store"
+
+    result = run("--store", path, "ingest", files["sample"], files["binary"])
+
+    assert "binary file" in one_error_line(result)
+    assert dump(path) == []
+
+
+# --- the store is busy ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["query", "--update", "DROP SILENT GRAPH <urn:x:g>"], ["ingest", "articles/sample.txt"]],
+    ids=["query-update", "ingest"],
+)
+def test_cli_writing_while_another_writer_holds_the_store_says_busy(
+    store: Path, fake_extractor: list, args: list[str]
+) -> None:
+    before = dump(store)
+    with EmbeddedStore(store):
+        result = run("--store", store, *args)
+        reader = run("--store", store, "deals", "-f", "json")  # readers never wait
+
+    line = one_error_line(result)
+    assert "busy" in line and str(store) in line
+    assert reader.exit_code == 0 and len(json.loads(reader.stdout)) == 2
+    assert dump(store) == before
+
+
+def test_cli_busy_store_in_another_process_gives_one_line(store: Path) -> None:
+    command = "import sys; from graph.cli import app; sys.argv[0] = 'policygraph'; app()"
+    update = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }"
+    before = dump(store)
+    with EmbeddedStore(store):
+        result = subprocess.run(
+            [sys.executable, "-c", command, "--store", str(store), "query", "--update", update],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "busy" in lines[0], result.stderr
+    assert dump(store) == before
+
+
+@pytest.mark.server
+def test_cli_remote_store_url(
+    oxigraph_server: str, files: dict[str, Path], fake_extractor: list
+) -> None:
+    reset = run("--store", oxigraph_server, "query", "--update", "DROP ALL")
+    assert reset.exit_code == 0, reset.output
+
+    ingest = run("--store", oxigraph_server, "ingest", files["sample"], "--date", "2024-11-18")
+    deals = run("deals", "-f", "json", env={"POLICYGRAPH_STORE": oxigraph_server})
+
+    assert ingest.exit_code == 0, ingest.output
+    assert [d["status"] for d in json.loads(deals.stdout)] == ["negotiating", "concluded"]
+    bad = run("--store", oxigraph_server, "query", "SELEC ?x")
+    assert "SPARQL rejected" in one_error_line(bad)
