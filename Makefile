@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 ingest-samples: install
-	$(BIN)/policygraph --store $(STORE) ingest samples/*.txt
+	$(BIN)/policygraph --store $(STORE) ingest samples/*.txt --date 2024-11-18  # the sample article's publication date
 
 serve: install
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true -- --store $(STORE)

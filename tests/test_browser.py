@@ -1,0 +1,167 @@
+"""End to end: the sample ingested by the real CLI, the dashboard served by Streamlit, and
+Debian's Chromium (driven by Playwright) reading it as a user would, offline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SAMPLE = ROOT / "samples" / "000_70e03d7c78804526.txt"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = "Chromium is not installed: run `apt-get install -y chromium` (Debian)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample ingested with the real CLI, and the dashboard serving it on loopback."""
+    _require_chromium()
+    store = tmp_path_factory.mktemp("browser") / "store"
+    cli = Path(sys.executable).with_name("policygraph")
+    subprocess.run(
+        [str(cli), "--store", str(store), "ingest", str(SAMPLE), "--date", "2024-11-18"],
+        check=True,
+        capture_output=True,
+    )
+    port = _free_port()
+    streamlit = Path(sys.executable).with_name("streamlit")
+    server = subprocess.Popen(
+        [
+            str(streamlit), "run", str(ROOT / "dashboard" / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--", "--store", str(store),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/_stcore/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the dashboard did not start within 60 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture
+def page(dashboard: str) -> Iterator[object]:
+    """A Chromium page that refuses, and records, any request leaving the machine."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+        def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+            host = urlparse(request.url).hostname or ""
+            if request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
+                route.continue_()
+            else:
+                outside.append(request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        tab = context.new_page()
+        yield tab
+        browser.close()
+    assert outside == [], f"requests left the machine: {outside}"
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_browser_network_page_shows_a_pays_link_and_its_evidence(page, dashboard):
+    page.goto(dashboard)
+    page.get_by_text("Who pays whom").wait_for(timeout=60_000)
+    page.locator("iframe").first.wait_for(timeout=30_000)  # the cytoscape canvas
+    _shot(page, "network-before")
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Details of")
+    picker.click()
+    page.keyboard.type("Turkey")
+    page.get_by_role("option").filter(has_text="United Kingdom").first.click()
+    evidence = page.get_by_text("Such deals would see the UK pay Turkey", exact=False)
+    evidence.first.wait_for(timeout=30_000)
+    _shot(page, "network")
+
+
+def test_browser_sparql_page_finds_tunisia(page, dashboard):
+    page.goto(dashboard + "/sparql")
+    page.get_by_role("button", name="Run").wait_for(timeout=60_000)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Example query").click()
+    page.keyboard.type("who-pays")
+    page.get_by_role("option").filter(has_text="who-pays-whom").first.click()
+    page.wait_for_timeout(1_000)
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_timeout(2_000)
+    _shot(page, "sparql")
+    grid_text = page.locator("[data-testid='stDataFrame']").first
+    grid_text.wait_for(timeout=30_000)
+    assert "Tunisia" in _grid_text(page)
+
+
+def _grid_text(page) -> str:  # type: ignore[no-untyped-def]
+    """The text of Streamlit's data grids (drawn on canvas, mirrored in an accessible table)."""
+    return " ".join(page.locator("[data-testid='stDataFrame'] table").all_inner_texts())
+
+
+def test_browser_deals_page_lists_the_five_deals(page, dashboard):
+    page.goto(dashboard + "/deals")
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1_000)
+    _shot(page, "deals")
+    text = _grid_text(page)
+    for name in ("Turkey", "Vietnam", "Kurdistan Region", "Tunisia", "Libya"):
+        assert name in text
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _clean_artifacts() -> None:
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
