@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 STORE  ?= data/store
 PORT   ?= 8501
 
-.PHONY: install demo ingest-samples serve test test-fast lint format bench clean
+.PHONY: install demo ingest-samples serve test test-fast lint format clean
 
 install: $(STAMP)
 
@@ -25,7 +25,7 @@ serve: install
 
 demo: ingest-samples serve
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -40,8 +40,6 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) data/store

@@ -1,17 +1,24 @@
 """Every cache of the dashboard, and nothing else: each function takes explicit arguments and
 calls ``graph.*``.
 
-The store is keyed by ``(location, version)``. ``version`` is ``graph.view.store_version``, a
+Frames are keyed by ``(location, version)``. ``version`` is ``graph.view.store_version``, a
 cheap token read from the store directory on every rerun without opening it; a commit by
-``policygraph ingest`` changes it, so the next rerun opens a fresh read-only snapshot and
-recomputes the frames. Nothing needs a restart. A SPARQL endpoint has no such token (``""``),
-so its frames expire after ``TTL`` seconds instead.
+``policygraph ingest`` changes it, so the next rerun recomputes the frames. Nothing needs a
+restart. A SPARQL endpoint has no such token (``""``), so its frames expire after ``TTL``
+seconds instead.
+
+The store is deliberately not a cached resource: an embedded Oxigraph directory must not be
+read while another process writes it, so each cache miss opens a read-only view under the
+directory's shared lock and closes it when done (``graph.store.DirectoryLock``). An ingest
+waits for that moment, and the dashboard waits for an ingest's commit, never the reverse.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -36,34 +43,39 @@ def store_version(location: str) -> str:
     return view.store_version(location)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def open_graph(location: str, version: str) -> PolicyGraph:
-    """A read-only snapshot of the store at ``location`` as of ``version``."""
-    return PolicyGraph.open(location, "read")
+@contextmanager
+def reading(location: str) -> Iterator[PolicyGraph]:
+    """The store at ``location``, open read-only for the duration of one computation."""
+    with PolicyGraph.open(location, "read") as graph:
+        yield graph
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def deals(location: str, version: str) -> list[dict[str, Any]]:
     """Every deal record."""
-    return open_graph(location, version).deals()
+    with reading(location) as graph:
+        return graph.deals()
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def actors(location: str, version: str) -> dict[str, dict[str, Any]]:
     """Every actor record by IRI."""
-    return open_graph(location, version).actors()
+    with reading(location) as graph:
+        return graph.actors()
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def articles(location: str, version: str) -> list[dict[str, Any]]:
     """Every ingested article."""
-    return open_graph(location, version).articles()
+    with reading(location) as graph:
+        return graph.articles()
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def network(location: str, version: str) -> nx.MultiDiGraph:
     """The actor network."""
-    return open_graph(location, version).network()
+    with reading(location) as graph:
+        return graph.network()
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
@@ -100,7 +112,8 @@ def queries() -> list[NamedQuery]:
 def run_query(location: str, version: str, text: str) -> Table:
     """A user's read-only SPARQL query over the store; updates raise ``InputError``."""
     view.refuse_update(text)
-    table = open_graph(location, version).query(text)
+    with reading(location) as graph:
+        table = graph.query(text)
     if table is None:  # only an update returns None, and refuse_update stopped those
         raise InputError("the dashboard is read-only")
     return table

@@ -54,9 +54,7 @@ def read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path}: not UTF-8 text (invalid byte at offset {error.start})"
-        ) from None
+        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {error.start})") from None
     if not text.strip():
         raise InputError(f"{path}: empty file, nothing to ingest")
     return text

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +19,7 @@ from rich.text import Text
 from graph.core import PolicyGraph, to_csv
 from graph.errors import PolicyGraphError
 from graph.network import centrality, neighbours, pays, shortest_path
+from graph.store import Mode
 
 DEFAULT_STORE = "data/store"
 
@@ -36,18 +37,18 @@ out = Console(soft_wrap=True, markup=False)
 err = Console(stderr=True, soft_wrap=True, markup=False)
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class NetworkFormat(str, Enum):
+class NetworkFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     turtle = "turtle"
     trig = "trig"
     nquads = "nquads"
@@ -75,7 +76,7 @@ def main(
 
 
 @contextmanager
-def _open(ctx: typer.Context, mode: str) -> Iterator[PolicyGraph]:
+def _open(ctx: typer.Context, mode: Mode) -> Iterator[PolicyGraph]:
     try:
         with PolicyGraph.open(ctx.obj["store"], mode, ctx.obj["model"]) as pg:
             yield pg
@@ -174,11 +175,13 @@ def entities(
 def query(
     ctx: typer.Context,
     sparql: Annotated[str | None, typer.Argument(help="The SPARQL text.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Read SPARQL from a .rq file.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read SPARQL from a .rq file.")
+    ] = None,
     update: Annotated[bool, typer.Option("--update", help="Allow a SPARQL update.")] = False,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
-    """Run a SPARQL query (prefixes pg:, schema:, prov:, … are predeclared); read-only by default."""
+    """Run a SPARQL query (pg:, schema:, prov:, … are predeclared); read-only by default."""
     if (sparql is None) == (file is None):
         err.print("error: query: give the SPARQL text or --file F.rq, not both or neither")
         raise typer.Exit(2)
@@ -314,8 +317,11 @@ def evaluate(
         )
         return
     rows = [{"measure": name, **values} for name, values in summary.items()]
-    _table(rows, ["measure", "precision", "recall", "f1", "tp", "fp", "fn"],
-           title=f"{len(results)} articles")
+    _table(
+        rows,
+        ["measure", "precision", "recall", "f1", "tp", "fp", "fn"],
+        title=f"{len(results)} articles",
+    )
     for name, measure in total.measures.items():
         for miss in measure.misses:
             out.print(f"miss  {name}: {miss}", highlight=False)

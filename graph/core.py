@@ -22,7 +22,7 @@ from graph.article import Metadata, parse_article, parse_date, read_text
 from graph.errors import InputError
 from graph.model import STATUSES, Article, Extraction
 from graph.rdf import to_graph
-from graph.store import Store, Table, open_store
+from graph.store import Mode, Store, Table, open_store
 from graph.validate import check
 from graph.vocab import CLASS_ACTOR_TYPE, PREFIXES
 
@@ -57,19 +57,42 @@ def _local(iri: str) -> str:
 class PolicyGraph:
     """policygraph over one store: ingest articles, read deals and actors, query, analyse."""
 
-    def __init__(self, store: Store, model: str | None = None) -> None:
-        self.store = store
+    def __init__(
+        self,
+        store: Store | None = None,
+        model: str | None = None,
+        *,
+        location: str | None = None,
+        mode: Mode = "read",
+    ) -> None:
+        self._store = store
+        self.location = location
+        self.mode = mode
         self.model = model
         self._nlp: Any = None
 
     @classmethod
-    def open(cls, location: str | None, mode: str = "read", model: str | None = None) -> PolicyGraph:
-        """Open the store at ``location`` (a directory or a SPARQL endpoint URL)."""
-        return cls(open_store(location, mode), model)  # type: ignore[arg-type]
+    def open(
+        cls, location: str | None, mode: Mode = "read", model: str | None = None
+    ) -> PolicyGraph:
+        """policygraph over the store at ``location`` (a directory or a SPARQL endpoint URL).
+
+        The store itself is opened on first use, so extraction (seconds) never holds it.
+        """
+        return cls(None, model, location=location, mode=mode)
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use."""
+        if self._store is None:
+            self._store = open_store(self.location, self.mode)
+        return self._store
 
     def close(self) -> None:
-        """Close the store."""
-        self.store.close()
+        """Close the store, if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def __enter__(self) -> PolicyGraph:
         return self
@@ -178,7 +201,7 @@ class PolicyGraph:
         return sorted(records, key=lambda a: (a["type"], a["label"]))
 
     def deals(self, deal: str | None = None) -> list[dict[str, Any]]:
-        """Every deal (or one) as the ``deals`` JSON contract: current status is the latest claim."""
+        """Every deal (or one) as the ``deals`` JSON contract; the status is the latest claim."""
         bound = URIRef(deal) if deal else None
         actors = self.actors()
 

@@ -20,7 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def match_deals(
-    gold: list[Mapping[str, Any]], predicted: list[Mapping[str, Any]]
+    gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
 ) -> list[tuple[int, int]]:
     """One-to-one pairs (gold index, predicted index) with Jaccard >= 0.5, best first."""
     candidates = []
@@ -134,7 +134,7 @@ def _names(entity: Mapping[str, Any]) -> set[str]:
 
 def score_article(
     gold: Mapping[str, Any],
-    deals: list[Mapping[str, Any]],
+    deals: Sequence[Mapping[str, Any]],
     entities: Iterable[Mapping[str, Any]],
 ) -> Scores:
     """Score one article's predicted deals and entities (the CLI's JSON) against its gold."""

@@ -28,7 +28,9 @@ from graph.model import STATUSES
 EDGE_KINDS = ("pays", "party_to_deal_with", "criticises", "said")
 
 
-def build(actors: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
+def build(
+    actors: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]
+) -> nx.MultiDiGraph:
     """Build the actor network from actor records and edge records (one per deal and article)."""
     graph = nx.MultiDiGraph()
     for actor in actors:
@@ -109,9 +111,9 @@ def pays(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
 def neighbours(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, list[dict[str, Any]]]]:
     """Every actor linked to ``node`` in either direction, with the links between them."""
     links: dict[str, list[dict[str, Any]]] = {}
-    for u, v, data in graph.out_edges(node, data=True):
+    for _, v, data in graph.out_edges(node, data=True):
         links.setdefault(v, []).append({"direction": "out", **data})
-    for u, v, data in graph.in_edges(node, data=True):
+    for u, _, data in graph.in_edges(node, data=True):
         links.setdefault(u, []).append({"direction": "in", **data})
     return sorted(links.items(), key=lambda item: _label(graph, item[0]))
 

@@ -42,9 +42,7 @@ def describe(path: Path) -> NamedQuery:
         header.append(line.lstrip("#").strip())
     joined = " ".join(header)
     purpose, _, parameters = joined.partition("Parameters:")
-    return NamedQuery(
-        path.stem, purpose.replace("Purpose:", "").strip(), parameters.strip(), text
-    )
+    return NamedQuery(path.stem, purpose.replace("Purpose:", "").strip(), parameters.strip(), text)
 
 
 def catalogue() -> list[NamedQuery]:

@@ -11,13 +11,15 @@ open it read-only, which never waits for the writer and sees the store as it was
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal as TypingLiteral
+from typing import Any
+from typing import Literal as TypingLiteral
 
 import httpx
 import pyoxigraph as ox
@@ -67,7 +69,7 @@ class Table:
     def values(self) -> list[dict[str, Any]]:
         """Rows as plain Python values."""
         return [
-            {c: (row[c].to_python() if row.get(c) else None) for c in self.columns}
+            {c: (cell.to_python() if (cell := row.get(c)) else None) for c in self.columns}
             for row in self.rows
         ]
 
@@ -111,7 +113,9 @@ def _insert_data(graphs: Iterable[Graph]) -> str:
         if not isinstance(name, URIRef):
             raise ValueError("an article graph must be named by an IRI")
         body = graph_to_ntriples(graph)
-        parts.append(f"DROP SILENT GRAPH {name.n3()} ;\nINSERT DATA {{ GRAPH {name.n3()} {{\n{body}}} }}")
+        parts.append(
+            f"DROP SILENT GRAPH {name.n3()} ;\nINSERT DATA {{ GRAPH {name.n3()} {{\n{body}}} }}"
+        )
     return " ;\n".join(parts)
 
 
@@ -182,34 +186,92 @@ def _to_oxigraph(term: Binding) -> ox.NamedNode | ox.Literal:
     return ox.Literal(str(term))
 
 
+class DirectoryLock:
+    """A readers–writer lock beside an Oxigraph directory (``<dir>.lock``, with ``flock``).
+
+    Oxigraph allows one writer per directory, and opening it read-only while another process
+    writes is undefined behaviour. So writers hold this lock exclusively from open to close,
+    and readers hold it shared for as long as their read-only view is open: a reader never
+    sees a write in progress, and a writer waits (up to ``wait`` seconds) for readers to let
+    go instead of failing at once.
+    """
+
+    def __init__(self, directory: Path, exclusive: bool, wait: float) -> None:
+        self.path = directory.with_name(directory.name + ".lock")
+        self.exclusive = exclusive
+        self.wait = wait
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, waiting up to ``wait`` seconds; raise ``StoreError`` if still busy."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        flag = (fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, flag)
+                self._fd = fd
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    doing = "writing to" if not self.exclusive else "using"
+                    raise StoreError(
+                        f"store {self.path.with_suffix('')}: busy, another process is {doing} "
+                        "it; try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+
+    def release(self) -> None:
+        """Let go of the lock."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def lock_wait() -> float:
+    """How long to wait for a busy store: ``POLICYGRAPH_LOCK_WAIT`` seconds, default 15."""
+    try:
+        return max(0.0, float(os.environ.get("POLICYGRAPH_LOCK_WAIT", "15")))
+    except ValueError:
+        return 15.0
+
+
 class EmbeddedStore(Store):
-    """Oxigraph on disk (or in memory when ``path`` is None), queried in-process."""
+    """Oxigraph on disk (or in memory when ``path`` is None), queried in-process.
+
+    Open it for as short a time as the work needs: a reader holds the directory's shared lock
+    and a writer its exclusive lock until ``close()``.
+    """
 
     def __init__(self, path: Path | None = None, mode: Mode = "write") -> None:
         self.path = path
         self.mode = mode
         self.location = str(path) if path else ":memory:"
+        self._lock: DirectoryLock | None = None
+        if path is None or (mode == "read" and not (path / "CURRENT").exists()):
+            self._store = ox.Store()  # in memory, or nothing ingested yet: an empty store
+            return
+        if mode == "write":
+            path.mkdir(parents=True, exist_ok=True)
+        self._lock = DirectoryLock(path, exclusive=mode == "write", wait=lock_wait())
+        self._lock.acquire()
         try:
-            if path is None:
-                self._store = ox.Store()
-            elif mode == "read":
-                if not (path / "CURRENT").exists():
-                    self._store = ox.Store()  # nothing ingested yet: an empty store
-                else:
-                    self._store = _open_read_only(path)
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
+            self._store = _open_read_only(path) if mode == "read" else ox.Store(str(path))
         except (OSError, RuntimeError) as error:
+            self._lock.release()
             if "lock" in str(error).lower():
                 raise StoreError(
-                    f"store {path}: busy, another process is writing to it; "
+                    f"store {path}: busy, another program holds it open for writing; "
                     "try again when it has finished"
                 ) from None
             raise StoreError(f"store {path}: cannot open ({_one_line(error)})") from None
 
     def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
-        substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()
+        }
         try:
             result = self._store.query(query, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as error:
@@ -221,7 +283,7 @@ class EmbeddedStore(Store):
         if isinstance(result, ox.QueryTriples):
             raise InputError("this command takes SELECT or ASK queries, not CONSTRUCT/DESCRIBE")
         payload = result.serialize(format=ox.QueryResultsFormat.JSON)
-        return Table.from_json(json.loads(payload))
+        return Table.from_json(json.loads(payload or b"{}"))
 
     def update(self, update: str) -> None:
         if self.mode == "read":
@@ -252,21 +314,34 @@ class EmbeddedStore(Store):
     def version(self) -> str:
         if self.path is None or not self.path.exists():
             return super().version()
-        stats = []
-        with os.scandir(self.path) as entries:
-            for entry in entries:
-                if entry.name.endswith((".log", ".sst")) or entry.name.startswith("MANIFEST"):
-                    try:
-                        info = entry.stat()
-                    except FileNotFoundError:  # a writer's compaction removed it as we listed
-                        continue
-                    stats.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-        return "|".join(sorted(stats))
+        return directory_version(self.path)
 
     def close(self) -> None:
+        if not hasattr(self, "_store"):
+            return
         if self.mode == "write":
             self._store.flush()
-        del self._store
+        del self._store  # closes the database before the lock is let go
+        if self._lock is not None:
+            self._lock.release()
+
+
+def directory_version(path: Path) -> str:
+    """A token of an Oxigraph directory that changes whenever a write is committed.
+
+    It is read from the directory listing (names, sizes and times of the write-ahead log,
+    tables and manifest), so it costs no open and takes no lock.
+    """
+    stats = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.name.endswith((".log", ".sst")) or entry.name.startswith("MANIFEST"):
+                try:
+                    info = entry.stat()
+                except FileNotFoundError:  # a writer's compaction removed it as we listed
+                    continue
+                stats.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(sorted(stats))
 
 
 def _open_read_only(path: Path, attempts: int = 5) -> ox.Store:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -40,7 +39,7 @@ from graph.errors import InputError
 from graph.model import ACTOR_TYPES
 from graph.network import EDGE_KINDS
 from graph.queries import is_update
-from graph.store import Table
+from graph.store import Table, directory_version
 from graph.vocab import PREFIXES
 
 ROW_LIMIT = 5000
@@ -147,12 +146,7 @@ def store_version(location: str | None) -> str:
     path = Path(location)
     if not path.exists():
         return "0"
-    stats = []
-    for entry in os.scandir(path):
-        if entry.name.endswith((".log", ".sst")) or entry.name.startswith("MANIFEST"):
-            info = entry.stat()
-            stats.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-    return "|".join(sorted(stats))
+    return directory_version(path)
 
 
 # --- text -----------------------------------------------------------------------------

@@ -375,3 +375,9 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(autouse=True)
+def _short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A busy store is reported after half a second instead of fifteen, to keep tests fast."""
+    monkeypatch.setenv("POLICYGRAPH_LOCK_WAIT", "0.5")

@@ -55,10 +55,20 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     streamlit = Path(sys.executable).with_name("streamlit")
     server = subprocess.Popen(
         [
-            str(streamlit), "run", str(ROOT / "dashboard" / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--", "--store", str(store),
+            str(streamlit),
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--",
+            "--store",
+            str(store),
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -91,8 +101,12 @@ def page(dashboard: str) -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
             ],
         )
         context = browser.new_context(viewport={"width": 1400, "height": 1000})

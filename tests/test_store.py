@@ -11,6 +11,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -278,21 +280,52 @@ def test_store_writer_can_reopen_after_close(tmp_path: Path, sample_extraction: 
         assert second.graph_names() == [str(article_graph_iri(sample_extraction))]
 
 
-def test_store_read_only_open_sees_a_snapshot_and_a_new_open_sees_the_write(
+def test_store_reader_waits_for_the_writer_and_is_told_busy(tmp_path: Path) -> None:
+    """Reading a directory another process writes is undefined in Oxigraph: readers wait."""
+    path = tmp_path / "store"
+    EmbeddedStore(path).close()
+    with EmbeddedStore(path), pytest.raises(StoreError, match="busy"):
+        EmbeddedStore(path, "read")
+
+
+def test_store_writer_waits_for_a_reader_to_finish(
+    tmp_path: Path, sample_extraction: Extraction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store"
+    EmbeddedStore(path).close()
+    monkeypatch.setenv("POLICYGRAPH_LOCK_WAIT", "10")
+    reader = EmbeddedStore(path, "read")
+    timer = threading.Timer(0.3, reader.close)
+    timer.start()
+    started = time.monotonic()
+    with EmbeddedStore(path) as writer:  # waits for the reader's lock, then writes
+        writer.replace_graphs([to_graph(sample_extraction)])
+    timer.join()
+    assert time.monotonic() - started >= 0.25
+    with EmbeddedStore(path, "read") as fresh:
+        assert fresh.graph_names() == [str(article_graph_iri(sample_extraction))]
+
+
+def test_store_readers_share_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    EmbeddedStore(path).close()
+    with EmbeddedStore(path, "read") as one, EmbeddedStore(path, "read") as two:
+        assert one.graph_names() == two.graph_names() == []
+
+
+def test_store_version_changes_when_a_write_is_committed(
     tmp_path: Path, sample_extraction: Extraction, later_extraction: Extraction
 ) -> None:
     path = tmp_path / "store"
-    first, later = to_graph(sample_extraction), to_graph(later_extraction)
     with EmbeddedStore(path) as writer:
-        writer.replace_graphs([first])
-        with EmbeddedStore(path, "read") as snapshot:
-            version = snapshot.version()
-            writer.replace_graphs([later])
-
-            assert snapshot.graph_names() == [str(first.identifier)]
-            assert snapshot.version() != version  # the reader can tell it should re-open
-            with EmbeddedStore(path, "read") as fresh:
-                assert fresh.graph_names() == sorted([str(first.identifier), str(later.identifier)])
+        writer.replace_graphs([to_graph(sample_extraction)])
+    with EmbeddedStore(path, "read") as reader:
+        version = reader.version()
+    with EmbeddedStore(path) as writer:
+        writer.replace_graphs([to_graph(later_extraction)])
+    with EmbeddedStore(path, "read") as reader:
+        assert reader.version() != version
+        assert len(reader.graph_names()) == 2
 
 
 def test_store_read_only_open_refuses_updates(tmp_path: Path) -> None:

@@ -150,8 +150,8 @@ class Resolver:
         for sentence, doc in zip(article.sentences, docs, strict=True):
             facts = facts_of(doc)
             region_parent = {}
-            for region_span, country_span in facts.part_of:
-                region_parent[region_span] = doc.char_span(*country_span, alignment_mode="expand")
+            for region_span, (start, end) in facts.part_of:
+                region_parent[region_span] = doc.char_span(start, end, alignment_mode="expand")
             for ent in doc.ents:
                 text = clean_name(ent.text)
                 mention = Mention(
