@@ -417,17 +417,20 @@ def positions(
     pays_edges = {(u, v) for u, v, d in graph.edges(data=True) if d.get("kind") == "pays"}
     payers = {u for u, _ in pays_edges}
     payees = {v for _, v in pays_edges}
+    left = [n for n in nodes if n in payers and n not in payees]
     right = [n for n in nodes if n in payees and n not in payers]
-    rank = {n: i for i, n in enumerate(right)}
 
-    def barycentre(node: str) -> float:
-        paid = [rank[v] for u, v in pays_edges if u == node and v in rank]
-        return sum(paid) / len(paid) if paid else float(len(right))
+    def barycentre(node: str, ranks: dict[str, int], default: int) -> float:
+        linked = [ranks[b] for a, b in pays_edges if a == node and b in ranks]
+        linked += [ranks[a] for a, b in pays_edges if b == node and a in ranks]
+        return sum(linked) / len(linked) if linked else float(default)
 
-    left = sorted(
-        (n for n in nodes if n in payers and n not in payees),
-        key=lambda n: (barycentre(n), _label(graph, n).casefold(), n),
-    )
+    # two sweeps of the barycentre heuristic: each payee near its payers, and back
+    for _ in range(2):
+        left_rank = {n: i for i, n in enumerate(left)}
+        right = sorted(right, key=lambda n: (barycentre(n, left_rank, len(left)), n))
+        right_rank = {n: i for i, n in enumerate(right)}
+        left = sorted(left, key=lambda n: (barycentre(n, right_rank, len(right)), n))
 
     def column(members: list[str], x: float) -> dict[str, tuple[float, float]]:
         count = len(members)
@@ -440,9 +443,9 @@ def positions(
         middle = [n for n in nodes if n not in fixed]
         xs = [placed[n][0] for n in middle]
         ys = [placed[n][1] for n in middle]
-        for n in middle:  # squeeze the free actors between the columns
-            x = _rescale(placed[n][0], min(xs), max(xs), -0.55, 0.55)
-            y = _rescale(placed[n][1], min(ys), max(ys), -0.95, 0.95)
+        for n in middle:  # the free actors (critics, speakers) in a band below the columns
+            x = _rescale(placed[n][0], min(xs), max(xs), -0.6, 0.6)
+            y = _rescale(placed[n][1], min(ys), max(ys), 1.25, 1.6)
             placed[n] = (x, y)
     elif fixed:
         placed = fixed
@@ -455,10 +458,12 @@ def positions(
             n: (_rescale(x, min(xs), max(xs), -1, 1), _rescale(y, min(ys), max(ys), -1, 1))
             for n, (x, y) in placed.items()
         }
+    low = min(y for _, y in placed.values())
+    high = max(max(y for _, y in placed.values()), low + 1e-9)
     return {
         n: (
             round(margin + (x + 1) / 2 * (width - 2 * margin), 1),
-            round(margin + (y + 1) / 2 * (height - 2 * margin), 1),
+            round(_rescale(y, low, high, margin, height - margin), 1),
         )
         for n, (x, y) in placed.items()
     }
@@ -577,7 +582,7 @@ def edge_styles() -> list[dict[str, Any]]:
     ]
 
 
-PRESET_LAYOUT = {"name": "preset", "fit": True, "padding": 30, "animate": False}
+PRESET_LAYOUT = {"name": "preset", "fit": True, "padding": 70, "animate": False}
 
 
 def choices(graph: nx.MultiDiGraph, deals: Iterable[Mapping[str, Any]]) -> dict[str, str]:

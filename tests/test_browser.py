@@ -138,11 +138,14 @@ def test_browser_network_page_shows_a_pays_link_and_its_evidence(page, dashboard
     _shot(page, "network-before")
     picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Details of")
     picker.click()
-    page.keyboard.type("Turkey")
-    page.get_by_role("option").filter(has_text="United Kingdom").first.click()
-    evidence = page.get_by_text("Such deals would see the UK pay Turkey", exact=False)
-    evidence.first.wait_for(timeout=30_000)
-    _shot(page, "network")
+    page.keyboard.type("Turkey · pays")
+    page.get_by_role("option").filter(has_text="United Kingdom → Turkey").first.click()
+    evidence = page.get_by_text("Such deals would see the UK pay Turkey", exact=False).first
+    evidence.wait_for(timeout=30_000)
+    for fact in ("negotiating", "multi-million pound", "prevent departures"):
+        assert page.get_by_text(fact, exact=False).count() > 0, fact
+    evidence.scroll_into_view_if_needed()
+    _shot(page, "network-pays-link")
 
 
 def test_browser_sparql_page_finds_tunisia(page, dashboard):
