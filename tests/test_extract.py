@@ -190,3 +190,50 @@ def test_extract_sample_statements_are_the_prime_ministers(sample_graph):
     speakers = {s["speaker"] for s in statements}
     assert speakers == {"https://w3id.org/policygraph/id/actor/person/keir-starmer"}
     assert any("stop people leaving" in s["quote"] for s in statements)
+
+
+ARTICLES = ROOT / "tests" / "data" / "articles"
+
+
+def _read(name: str):
+    from graph.core import PolicyGraph
+
+    with PolicyGraph.open(None, "write") as pg:
+        pg.ingest([ARTICLES / name], date="2024-07-06")
+        return pg.deals(), pg.entities()
+
+
+def _pairs(deals) -> set[tuple[str, str]]:
+    return {
+        (payer["iso_code"], payee["iso_code"])
+        for deal in deals
+        for payer in deal["payers"]
+        for payee in deal["payees"]
+    }
+
+
+@pytest.mark.model
+def test_extract_memorandum_with_a_supranational_payer():
+    deals, entities = _read("eu-tunisia-memorandum.txt")
+    assert [sorted(p["iso_code"] for p in d["parties"]) for d in deals] == [["EU", "TN"]]
+    assert _pairs(deals) == {("EU", "TN")}
+    assert deals[0]["status"] == "concluded"
+    assert deals[0]["amount"] in {"€105 million", "€105m"}
+    people = [e["label"] for e in entities if e["type"] == "Person"]
+    assert "Ursula von der Leyen" in people
+    assert not [p for p in people if p != "Ursula von der Leyen" and "von der" in p]
+
+
+@pytest.mark.model
+def test_extract_scrapped_deal_is_terminated():
+    deals, _ = _read("uk-rwanda-scrapped.txt")
+    assert [d["status"] for d in deals] == ["terminated"]
+    assert _pairs(deals) == {("GB", "RW")}
+    assert "labour_mobility" not in deals[0]["purposes"]  # "Labour" the party is no purpose
+
+
+@pytest.mark.model
+def test_extract_article_without_a_deal_produces_none():
+    deals, entities = _read("crossings-statistics.txt")
+    assert deals == []
+    assert "Refugee Council" in {e["label"] for e in entities if e["type"] == "Organisation"}

@@ -103,6 +103,18 @@ def _noun_phrase(token: Token) -> Span:
     return token.doc[start:end]
 
 
+def _attached_to(token: Token, anchors: set[Token], steps: int = 3) -> bool:
+    """Whether ``token`` is an anchor or hangs from one through a short chain of modifiers
+    ("a memorandum of understanding with X": with → understanding → of → memorandum)."""
+    for _ in range(steps + 1):
+        if token in anchors:
+            return True
+        if token.dep_ not in {"prep", "pobj", "compound", "amod", "appos", "nmod"}:
+            return False
+        token = token.head
+    return False
+
+
 def _negated(token: Token) -> bool:
     return any(child.dep_ == "neg" for item in (token, token.head) for child in item.children)
 
@@ -181,10 +193,9 @@ class DealExtractor:
             if token.lemma_ in _AGREE_VERBS and token.pos_ == "VERB":
                 anchors.add(token)
         for token in doc:
-            if token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS:
-                head = token.head.head
-                if head in anchors or (head.head in anchors and head.dep_ in {"prep", "pobj"}):
-                    facts.counterparties.extend(_span(t) for t in _with_conjuncts(token))
+            by_preposition = token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
+            if by_preposition and _attached_to(token.head.head, anchors):
+                facts.counterparties.extend(_span(t) for t in _with_conjuncts(token))
         for token in deal_tokens:
             facts.initiators.extend(self._initiators(token))
             for child in token.children:
@@ -302,6 +313,23 @@ def facts_of(doc: Doc) -> Any:
     return doc._.pg_facts or SentenceFacts()
 
 
+_NAME_PARTICLES = {
+    "von",
+    "van",
+    "der",
+    "den",
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "el",
+    "ter",
+}
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
 _NOT_NAME_WORDS = {
     "government",
@@ -328,32 +356,56 @@ def name_guard(doc: Doc) -> Doc:
     """Fix what a gazetteer-first pipeline gets wrong about people's names.
 
     A place name followed by an untagged proper noun is a person's name ("Chad Novak", not
-    the country Chad), and a courtesy title belongs to the name it precedes ("Ms Novak").
+    the country Chad); a name ending in a particle goes on to the surname ("Ana de" +
+    "Souza"), even where the model took the surname for a place; and a courtesy title belongs
+    to the name it precedes ("Ms Novak").
     """
-    spans = []
+    ents = list(doc.ents)
+    spans: list[Span] = []
     changed = False
-    for ent in doc.ents:
-        end = ent.end
-        label = ent.label_
+    index = 0
+    while index < len(ents):
+        ent = ents[index]
+        start, end, label = ent.start, ent.end, ent.label_
         if label in {"GPE", "NORP"} and len(ent) == 1 and ent[0].pos_ == "PROPN":
-            while (
-                end < len(doc)
-                and doc[end].pos_ == "PROPN"
-                and not doc[end].ent_type_
-                and doc[end].is_title
-                and doc[end].lower_ not in _NOT_NAME_WORDS
-            ):
+            while end < len(doc) and _bare_name_word(doc[end]):
                 end += 1
             if end > ent.end:
                 label = "PERSON"
-        start = ent.start
-        if label == "PERSON" and start > 0:
-            before = doc[start - 1]
-            if before.lower_.rstrip(".") in _TITLE_WORDS and not before.ent_type_:
-                start -= 1
+        if label == "PERSON":
+            while end < len(doc) and doc[end - 1].lower_ in _NAME_PARTICLES:
+                following = ents[index + 1] if index + 1 < len(ents) else None
+                if _bare_name_word(doc[end]):
+                    end += 1
+                elif (
+                    following is not None
+                    and following.start == end
+                    and len(following) == 1
+                    and not following.ent_id_
+                    and doc[end].pos_ == "PROPN"
+                ):
+                    end += 1  # the model's own guess, not a gazetteer place
+                    index += 1
+                else:
+                    break
+            if start > 0:
+                before = doc[start - 1]
+                if before.lower_.rstrip(".") in _TITLE_WORDS and not before.ent_type_:
+                    start -= 1
         if (start, end, label) != (ent.start, ent.end, ent.label_):
             changed = True
-        spans.append(Span(doc, start, end, label=label))
+        keeps_id = label == ent.label_ and (start, end) == (ent.start, ent.end)
+        spans.append(Span(doc, start, end, label=label, span_id=ent.ent_id_ if keeps_id else ""))
+        index += 1
     if changed:
         doc.ents = spans
     return doc
+
+
+def _bare_name_word(token: Token) -> bool:
+    return (
+        token.pos_ == "PROPN"
+        and not token.ent_type_
+        and token.is_title
+        and token.lower_ not in _NOT_NAME_WORDS
+    )

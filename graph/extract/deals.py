@@ -98,8 +98,6 @@ class DealReader:
         current: Cluster | None = None
         pending = Cluster()
         for sentence, doc in zip(self.article.sentences, self.docs, strict=True):
-            if sentence.part == "headline":
-                continue
             facts = facts_of(doc)
             if not facts.about_deals:
                 continue
@@ -182,6 +180,10 @@ class DealReader:
         if not payers and template and set(template.payers) & set(template.initiators):
             payers = list(initiators)
             payees = list(counterparties)
+        # the initiator pays and no payee is named ("X will pay €Y to help …"): the money
+        # goes to the other side of the deal
+        if payers and not payees and set(payers) <= set(initiators):
+            payees = list(counterparties)
         groups: dict[str, list[str]] = {}
         for key in counterparties:
             top = self._top(key)
@@ -212,8 +214,10 @@ class DealReader:
         def names_group(index: int) -> bool:
             return any(m.sentence == index and m.key in group for m in self.res.mentions)
 
-        ranked = [i for i in cluster.payment_sentences if names_group(i)]
-        ranked += [i for i in cluster.sentences if names_group(i) and i not in ranked]
+        body = [i for i in cluster.sentences if self.article.sentences[i].part != "headline"]
+        headline = [i for i in cluster.sentences if i not in body]
+        ranked = [i for i in cluster.payment_sentences if names_group(i) and i in body]
+        ranked += [i for i in body + headline if names_group(i) and i not in ranked]
         ranked = ranked or cluster.sentences[:1]
         out = []
         for index in ranked:

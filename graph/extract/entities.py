@@ -355,6 +355,8 @@ def _same_person(name: str, full: str) -> bool:
         return True
     if len(a) == 1:
         return fuzz.ratio(a[0], b[-1]) >= FUZZY_NAME
+    if len(a) < len(b) and b[-len(a) :] == a:
+        return True  # "von der Leyen" in "Ursula von der Leyen"
     if len(a) == len(b):
         surname_close = fuzz.ratio(a[-1], b[-1]) >= FUZZY_NAME
         given_close = fuzz.ratio(" ".join(a[:-1]), " ".join(b[:-1])) >= FUZZY_NAME - 10
