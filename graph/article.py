@@ -12,19 +12,27 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from graph.errors import InputError
 from graph.model import Article, Sentence
 
 MAX_BYTES = 5 * 1024 * 1024
 
+# "by NAME · OUTLET…": a name is capitalised words (with particles such as "de" or "van"),
+# so "By the end of the year, …" opening a paragraph is not a byline.
+_NAME = (
+    r"[A-Z][\w.'’-]*(?:\s+(?:(?:de|da|di|del|van|von|der|den|al|bin|le|la)\s+)?[A-Z][\w.'’-]*){0,4}"
+)
 _BYLINE = re.compile(
-    r"^\s*by\s+(?P<author>[^·|•–—,]+?)\s*(?:[·|•–—,]\s*(?P<rest>.*))?$",
-    re.IGNORECASE | re.DOTALL,
+    rf"^\s*[Bb]y\s+(?P<author>{_NAME}(?:\s+and\s+{_NAME})?)\s*"
+    r"(?:[·|•–—,]\s*(?P<rest>.*))?$",
+    re.DOTALL,
 )
 # A lower-case letter immediately followed by an upper-case one: the seam of a byline glued to
 # the first sentence ("MirrorKeir"). "Mc"/"Mac" prefixes are names, not seams.
 _SEAM = re.compile(r"(?<=[a-z])(?<!Mc)(?<!Mac)(?=[A-Z][a-z])")
+_LOOSE_SEAM = re.compile(r"(?<=[a-z])(?<!Mc)(?<!Mac)(?=[A-Z])")  # "ReutersIOM said …"
 _MAX_OUTLET_WORDS = 6
 _CLOSERS = "”’\"'»"
 
@@ -72,6 +80,24 @@ def parse_date(value: str | None) -> date | None:
         raise InputError(f"--date {value!r}: not a valid date, expected YYYY-MM-DD") from None
 
 
+def parse_url(value: str | None) -> str | None:
+    """Check an article URL: an absolute http(s) address, or raise ``InputError`` naming it.
+
+    >>> parse_url("https://example.org/news/1")
+    'https://example.org/news/1'
+    """
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.netloc
+        or any(ch.isspace() or ch in '<>"{}|\\^`' for ch in value)
+    ):
+        raise InputError(f"--url {value!r}: not an absolute http(s) URL")
+    return value
+
+
 def split_byline(line: str, outlet: str | None = None) -> tuple[str | None, str | None, str]:
     """Split ``by NAME · OUTLET<first sentence>`` into author, outlet and the sentence text.
 
@@ -87,8 +113,12 @@ def split_byline(line: str, outlet: str | None = None) -> tuple[str | None, str 
     rest = (match.group("rest") or "").strip()
     if outlet and rest.startswith(outlet):
         return author, outlet, rest[len(outlet) :].lstrip()
-    seams = [m.start() for m in _SEAM.finditer(rest)]
-    seams = [s for s in seams if len(rest[:s].split()) <= _MAX_OUTLET_WORDS]
+    seams: list[int] = []
+    for pattern in (_SEAM, _LOOSE_SEAM):
+        seams = [m.start() for m in pattern.finditer(rest)]
+        seams = [s for s in seams if len(rest[:s].split()) <= _MAX_OUTLET_WORDS]
+        if seams:
+            break
     if seams:
         cut = seams[-1]
         return author, rest[:cut].strip(), rest[cut:]

@@ -18,15 +18,17 @@ import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
 from graph import network, queries
-from graph.article import Metadata, parse_article, parse_date, read_text
-from graph.errors import InputError
+from graph.article import Metadata, parse_article, parse_date, parse_url, read_text
+from graph.errors import ExtractionError, InputError, PolicyGraphError
 from graph.model import STATUSES, Article, Extraction
 from graph.rdf import to_graph
 from graph.store import Mode, Store, Table, open_store
 from graph.validate import check
 from graph.vocab import CLASS_ACTOR_TYPE, PREFIXES
 
-EXPORT_FORMATS = {"turtle": "trig", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+# export format -> rdflib serialiser; Turtle has no named graphs, so it gets their union
+EXPORT_FORMATS = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+DATASET_FORMATS = ("trig", "nquads", "jsonld")
 
 
 @dataclass
@@ -120,7 +122,15 @@ class PolicyGraph:
     def prepare_text(self, text: str, meta: Metadata, source: str) -> Prepared:
         """Parse, extract and validate one article's text; nothing is written."""
         article = parse_article(text, meta)
-        extraction = self.extract(article)
+        try:
+            extraction = self.extract(article)
+        except PolicyGraphError:
+            raise
+        except Exception as error:  # a bug must still leave the user one line and the store
+            raise ExtractionError(
+                f"{source}: extraction failed ({type(error).__name__}: {error}); "
+                "nothing was written, please report this article"
+            ) from error
         graph = to_graph(extraction)
         check(graph, source)
         return Prepared(source, extraction, graph)
@@ -135,6 +145,7 @@ class PolicyGraph:
     ) -> list[Prepared]:
         """Read and check every file first, so one bad file stops the ingest before any write."""
         published = parse_date(date)
+        url = parse_url(url)
         texts = [(path, read_text(path)) for path in paths]
         if url and len(paths) > 1:
             raise InputError("--url: names one article, but several files were given")
@@ -297,9 +308,17 @@ class PolicyGraph:
         return self.select("articles")
 
     def export(self, fmt: str = "trig") -> str:
-        """The whole store serialised: ``turtle``/``trig`` (with graphs), ``nquads``, ``jsonld``."""
+        """The whole store serialised: ``trig``, ``nquads`` and ``jsonld`` keep every article's
+        named graph; ``turtle``, which cannot name graphs, holds their union."""
         if fmt not in EXPORT_FORMATS:
             raise InputError(f"export: unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+        if fmt == "turtle":
+            union = Graph()
+            for prefix, namespace in PREFIXES.items():
+                union.bind(prefix, namespace)
+            for s, p, o, _ in self.store.quads():
+                union.add((s, p, o))
+            return union.serialize(format="turtle")
         dataset = Dataset()
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)

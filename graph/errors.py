@@ -15,3 +15,7 @@ class ValidationError(PolicyGraphError):
 
 class StoreError(PolicyGraphError):
     """The store cannot be opened or written (busy, unreachable, refused the update)."""
+
+
+class ExtractionError(PolicyGraphError):
+    """Extraction failed on an article (a bug, reported as one line); nothing was written."""

@@ -75,11 +75,22 @@ class Article:
 
     @property
     def key(self) -> str:
-        """A stable identity for the article: its URL if known, else a hash of its text."""
+        """A stable identity for the article: a hash of its text (white space folded).
+
+        The text, not the URL, so ingesting the same article with and without ``--url`` (or
+        from two addresses) replaces one graph instead of adding a second.
+        """
         import hashlib
 
-        basis = self.url or self.text
+        basis = " ".join(self.text.split())
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def authors(self) -> list[str]:
+        """The byline's names ("Jane Doe and John Roe" is two authors)."""
+        import re
+
+        return [name for name in re.split(r"\s+and\s+", self.author or "") if name.strip()]
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing character ``offset``."""

@@ -71,7 +71,7 @@ def to_graph(extraction: Extraction) -> Graph:
         graph.add((art, SDO.mentions, node))
         for ev in actor.evidence:
             graph.add((node, PG.evidence, evidence(ev)))
-        if article.author and actor.type == "Person" and actor.label == article.author:
+        if actor.type == "Person" and actor.label in article.authors:
             graph.add((art, SDO.author, node))
         if article.outlet and actor.label == article.outlet:
             graph.add((art, SDO.publisher, node))

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.article import MAX_BYTES, Metadata, parse_article, parse_date, read_text, split_byline
+from graph.article import (
+    MAX_BYTES,
+    Metadata,
+    parse_article,
+    parse_date,
+    parse_url,
+    read_text,
+    split_byline,
+)
 from graph.errors import InputError
 from graph.model import Article
 
@@ -146,13 +154,32 @@ def test_article_split_byline(line: str, expected: tuple[str | None, str | None,
     assert split_byline(line) == expected
 
 
-def test_article_key_is_stable_and_prefers_the_url() -> None:
+def test_article_key_is_the_text_whatever_the_url() -> None:
     text = "Head\nBody sentence.\n"
 
     assert parse_article(text).key == parse_article(text).key
     assert parse_article(text).key != parse_article(text + "More.\n").key
     with_url = parse_article(text, Metadata(url="https://news.example/a"))
-    assert with_url.key == parse_article("Other\nText.", Metadata(url="https://news.example/a")).key
+    assert with_url.key == parse_article(text).key  # the same article, with or without --url
+    assert parse_article("Head\r\nBody  sentence.").key == parse_article(text).key
+
+
+def test_article_paragraph_opening_with_by_is_no_byline() -> None:
+    article = parse_article("Head\nBy the end of the year, it will be paid.\nMore.")
+    assert article.author is None
+    assert article.sentences[1].text == "By the end of the year, it will be paid."
+
+
+def test_article_byline_glued_to_an_acronym_is_split() -> None:
+    article = parse_article("Head\nby Ana de Souza | ReutersIOM said so on Monday.")
+    assert (article.author, article.outlet) == ("Ana de Souza", "Reuters")
+    assert article.sentences[1].text == "IOM said so on Monday."
+
+
+@pytest.mark.parametrize("url", ["foo", "http://a b", "javascript:alert(1)", "ftp://x.org/a"])
+def test_article_url_must_be_absolute_http(url: str) -> None:
+    with pytest.raises(InputError, match=r"^--url .*not an absolute http\(s\) URL"):
+        parse_url(url)
 
 
 def test_article_empty_text_is_refused() -> None:

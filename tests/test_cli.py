@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
 from graph.article import MAX_BYTES
@@ -249,7 +249,7 @@ def test_cli_query_update_with_update_flag(store: Path) -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "rdflib_format"),
-    [("turtle", "trig"), ("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")],
+    [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")],
 )
 def test_cli_export_in_every_format(store: Path, fmt: str, rdflib_format: str) -> None:
     result = run("--store", store, "export", "--format", fmt)
@@ -263,6 +263,18 @@ def test_cli_export_in_every_format(store: Path, fmt: str, rdflib_format: str) -
     assert len(graphs) == 2  # one named graph per article, nothing in the default graph
     assert all(g.identifier.startswith("https://w3id.org/policygraph/id/article/") for g in graphs)
     assert sum(len(g) for g in graphs) == len(dump(store))
+
+
+def test_cli_export_turtle_is_plain_turtle_of_every_triple(store: Path) -> None:
+    result = run("--store", store, "export", "--format", "turtle")
+
+    assert result.exit_code == 0, result.output
+    parsed = Graph().parse(data=result.stdout, format="turtle")
+    quads = Dataset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's parsers use its old API
+        quads.parse(data="\n".join(dump(store)), format="nquads")
+    assert {(s, p, o) for s, p, o, _ in quads.quads()} == set(parsed)
 
 
 def test_cli_network_pays(store: Path) -> None:
@@ -361,6 +373,16 @@ BAD_INPUTS: list[
         "word-date",
         lambda f: ["ingest", f["sample"], "--date", "yesterday"],
         lambda f: "--date 'yesterday': not a valid date",
+    ),
+    (
+        "relative-url",
+        lambda f: ["ingest", f["sample"], "--url", "foo"],
+        lambda f: "--url 'foo': not an absolute http(s) URL",
+    ),
+    (
+        "script-url",
+        lambda f: ["ingest", f["sample"], "--url", "javascript:alert(1)"],
+        lambda f: "--url 'javascript:alert(1)': not an absolute http(s) URL",
     ),
     (
         "good-and-bad-files",

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from graph.article import Metadata
-from graph.core import EXPORT_FORMATS, PolicyGraph, to_csv
+from graph.core import DATASET_FORMATS, EXPORT_FORMATS, PolicyGraph, to_csv
 from graph.errors import InputError
 from graph.model import Extraction
 from graph.rdf import article_graph_iri, to_graph
@@ -208,7 +208,7 @@ def test_core_later_status_wins_whatever_the_status_order(
     assert [d["status"] for d in pg.deals(UK_TURKEY)] == ["proposed"]
 
 
-@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
+@pytest.mark.parametrize("fmt", DATASET_FORMATS)
 def test_core_export_parses_back_into_an_isomorphic_dataset(
     pg: PolicyGraph, sample_extraction: Extraction, later_extraction: Extraction, fmt: str
 ) -> None:
@@ -225,6 +225,20 @@ def test_core_export_parses_back_into_an_isomorphic_dataset(
     assert set(named) == {g.identifier for g in graphs}  # nothing in the default graph
     for graph in graphs:
         assert isomorphic(named[graph.identifier], as_stored(graph))
+
+
+def test_core_export_turtle_is_the_union_of_the_article_graphs(
+    pg: PolicyGraph, sample_extraction: Extraction, later_extraction: Extraction
+) -> None:
+    graphs = [to_graph(sample_extraction), to_graph(later_extraction)]
+    pg.store.replace_graphs(graphs)
+
+    parsed = Graph().parse(data=pg.export("turtle"), format="turtle")  # real Turtle
+
+    union = Graph()
+    for graph in graphs:
+        union += as_stored(graph)
+    assert isomorphic(parsed, union)
 
 
 def test_core_export_refuses_an_unknown_format(pg: PolicyGraph) -> None:

@@ -237,3 +237,100 @@ def test_extract_article_without_a_deal_produces_none():
     deals, entities = _read("crossings-statistics.txt")
     assert deals == []
     assert "Refugee Council" in {e["label"] for e in entities if e["type"] == "Organisation"}
+
+
+def test_extract_coordinated_subjects_and_agents_are_each_a_phrase(reader):
+    doc = parsed(
+        [
+            "Greece",
+            "and",
+            "Turkey",
+            "signed",
+            "a",
+            "deal",
+            ",",
+            "criticised",
+            "by",
+            "charities",
+            "and",
+            "lawyers",
+            ".",
+        ],
+        [3, 0, 0, 3, 5, 3, 5, 5, 7, 8, 9, 9, 3],
+        [
+            "nsubj",
+            "cc",
+            "conj",
+            "ROOT",
+            "det",
+            "dobj",
+            "punct",
+            "acl",
+            "agent",
+            "pobj",
+            "cc",
+            "conj",
+            "punct",
+        ],
+        [
+            "PROPN",
+            "CCONJ",
+            "PROPN",
+            "VERB",
+            "DET",
+            "NOUN",
+            "PUNCT",
+            "VERB",
+            "ADP",
+            "NOUN",
+            "CCONJ",
+            "NOUN",
+            "PUNCT",
+        ],
+        [
+            "Greece",
+            "and",
+            "Turkey",
+            "sign",
+            "a",
+            "deal",
+            ",",
+            "criticise",
+            "by",
+            "charity",
+            "and",
+            "lawyer",
+            ".",
+        ],
+    )
+    facts = facts_of(reader(doc))
+    assert text_of(doc, facts.initiators) == ["Greece", "Turkey"]
+    assert text_of(doc, facts.critics) == ["charities", "lawyers"]
+
+
+def test_extract_status_cue_in_a_purpose_clause_is_not_the_deals_status(reader):
+    doc = parsed(
+        ["They", "signed", "a", "deal", "to", "end", "crossings", "."],
+        [1, 1, 3, 1, 5, 3, 5, 1],
+        ["nsubj", "ROOT", "det", "dobj", "aux", "acl", "dobj", "punct"],
+        ["PRON", "VERB", "DET", "NOUN", "PART", "VERB", "NOUN", "PUNCT"],
+        ["they", "sign", "a", "deal", "to", "end", "crossing", "."],
+    )
+    facts = facts_of(reader(doc))
+    assert [label for label, _ in facts.statuses] == ["concluded"]
+
+
+@pytest.mark.model
+def test_extract_mixed_phrasings():
+    deals, entities = _read("mixed-phrasings.txt")
+    by_parties = {frozenset(p["iso_code"] for p in d["parties"]): d for d in deals}
+    assert set(by_parties) == {
+        frozenset({"GR", "TR"}),  # "Greece and Turkey signed an agreement"
+        frozenset({"GB", "FR"}),  # "The UK is in talks with France over a deal to end …"
+        frozenset({"ES", "MA"}),  # "Spain has agreed to give Morocco €30 million"
+    }
+    assert by_parties[frozenset({"GB", "FR"})]["status"] == "negotiating"
+    assert by_parties[frozenset({"GR", "TR"})]["status"] == "concluded"
+    assert _pairs(deals) == {("ES", "MA")}
+    codes = {e["iso_code"] for e in entities}
+    assert {"GB-SCT", "GB"} <= codes  # a region brings its country along

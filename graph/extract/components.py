@@ -35,6 +35,21 @@ if not Doc.has_extension("pg_facts"):
 
 CharSpan = tuple[int, int]
 
+_DEMAND_VERBS = {
+    "call",
+    "urge",
+    "demand",
+    "want",
+    "push",
+    "press",
+    "ask",
+    "campaign",
+    "vow",
+    "promise",
+    "threaten",
+    "pledge",
+    "seek",
+}
 _ANAPHORIC = {"such", "these", "those", "this", "that", "the", "any", "its", "their", "same"}
 _SIMILAR = {"similar", "comparable", "same", "equivalent", "parallel"}
 _PARTY_PREPS = {"with", "between", "among", "involving"}
@@ -92,12 +107,22 @@ def _with_conjuncts(token: Token) -> list[Token]:
     return list(dict.fromkeys(found))
 
 
+_NOT_IN_PHRASE = {"punct", "cc", "relcl", "acl", "conj", "appos", "advcl"}
+
+
 def _noun_phrase(token: Token) -> Span:
-    """The token's phrase without leading determiners and trailing punctuation or clauses."""
-    keep = [t for t in token.subtree if t.dep_ not in {"punct", "cc", "relcl", "acl", "conj"}]
-    keep = [t for t in keep if t.i <= token.i or (t.head == token and t.dep_ in {"prep", "pobj"})]
-    start = min(t.i for t in keep)
-    end = max(t.i for t in keep) + 1
+    """The token's phrase: its subtree without conjuncts, clauses, appositions and leading
+    determiners ("the Spanish navy" → "Spanish navy"; "A and B" → "A")."""
+    left_out: set[Token] = set()
+    for item in token.subtree:
+        if item != token and item.dep_ in _NOT_IN_PHRASE and item not in left_out:
+            left_out.update(item.subtree)
+    keep = [t for t in token.subtree if t not in left_out]
+    start, end = token.i, token.i + 1
+    while start > 0 and token.doc[start - 1] in keep:
+        start -= 1
+    while end < len(token.doc) and token.doc[end] in keep:
+        end += 1
     while start < token.i and token.doc[start].dep_ in {"det", "predet"}:
         start += 1
     return token.doc[start:end]
@@ -112,6 +137,23 @@ def _attached_to(token: Token, anchors: set[Token], steps: int = 3) -> bool:
         if token.dep_ not in {"prep", "pobj", "compound", "amod", "appos", "nmod"}:
             return False
         token = token.head
+    return False
+
+
+def _in_purpose_or_demand(token: Token) -> bool:
+    """Whether a cue sits in a purpose clause ("a deal to end crossings") or under a demand
+    ("called on the government to end the deal"): it then says nothing of the deal's state."""
+    item = token
+    for _ in range(6):
+        if item.dep_ in {"advcl", "acl", "xcomp", "relcl"} and any(
+            child.dep_ == "aux" and child.lower_ == "to" for child in item.children
+        ):
+            return True
+        if item.head.lemma_ in _DEMAND_VERBS and item != item.head:
+            return True
+        if item.head == item:
+            return False
+        item = item.head
     return False
 
 
@@ -196,14 +238,17 @@ class DealExtractor:
             by_preposition = token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
             if by_preposition and _attached_to(token.head.head, anchors):
                 facts.counterparties.extend(_span(t) for t in _with_conjuncts(token))
+        commentary = {span.root for _, span in matches["critic_cues"]}
         for token in deal_tokens:
-            facts.initiators.extend(self._initiators(token))
+            facts.initiators.extend(self._initiators(token, commentary))
+        if not facts.initiators:
+            facts.initiators.extend(self._clause_subjects(doc, facts.counterparties, commentary))
             for child in token.children:
                 if child.dep_ in {"compound", "amod", "poss"} and child.pos_ in {"PROPN", "ADJ"}:
                     facts.counterparties.extend(_span(t) for t in _with_conjuncts(child))
 
         for label, span in matches["status_cues"]:
-            if not _negated(span.root):
+            if not _negated(span.root) and not _in_purpose_or_demand(span.root):
                 facts.statuses.append((label, _span(span)))
         for label, _ in matches["purpose_cues"]:
             if label not in facts.purposes:
@@ -226,7 +271,7 @@ class DealExtractor:
         doc._.pg_facts = facts
 
     @staticmethod
-    def _initiators(deal: Token) -> list[CharSpan]:
+    def _initiators(deal: Token, commentary: set[Token]) -> list[CharSpan]:
         found: list[Token] = []
         for child in deal.children:
             if child.dep_ == "poss":
@@ -235,8 +280,10 @@ class DealExtractor:
         if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"}:
             if deal.dep_ == "pobj":
                 verb = deal.head.head
+            if verb in commentary or verb.lemma_ in _DEMAND_VERBS:
+                return [_span(_noun_phrase(t)) for t in found]
             for child in verb.children:
-                if child.dep_ == "nsubj" and child is not deal:
+                if child.dep_ == "nsubj" and child != deal:
                     found.extend(_with_conjuncts(child))
                 if child.dep_ == "agent":
                     found.extend(t for g in child.children for t in _with_conjuncts(g))
@@ -247,10 +294,37 @@ class DealExtractor:
         return [_span(_noun_phrase(t)) for t in found]
 
     @staticmethod
+    def _clause_subjects(
+        doc: Doc, counterparties: list[CharSpan], commentary: set[Token]
+    ) -> list[CharSpan]:
+        """The subject of the clause a counterparty hangs from ("Spain is negotiating with X")."""
+        found: list[Token] = []
+        for start, _ in counterparties:
+            token = doc.char_span(start, start + 1, alignment_mode="expand")
+            item = token.root if token is not None else None
+            while item is not None and item.pos_ not in {"VERB", "AUX"} and item.head != item:
+                item = item.head
+            if item is None or item in commentary or item.lemma_ in _DEMAND_VERBS:
+                continue
+            for child in item.children:
+                if child.dep_ == "nsubj" and child.pos_ in {"PROPN", "NOUN"}:
+                    found.extend(t for t in _with_conjuncts(child) if t not in found)
+        return [_span(_noun_phrase(t)) for t in found]
+
+    @staticmethod
     def _payment(label: str, cue: Token, facts: SentenceFacts, has_amount: bool) -> None:
         payers: list[Token] = []
         payees: list[Token] = []
         if label == "PAY" and cue.pos_ == "VERB":
+            subject = cue
+            while not any(c.dep_ in {"nsubj", "nsubjpass"} for c in subject.children) and (
+                subject.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and subject.head != subject
+            ):
+                subject = subject.head  # "Spain has agreed to give Morocco €30m"
+            if subject != cue:
+                for child in subject.children:
+                    if child.dep_ == "nsubj":
+                        payers.extend(_with_conjuncts(child))
             for child in cue.children:
                 if child.dep_ in {"nsubj"}:
                     payers.extend(_with_conjuncts(child))
@@ -283,7 +357,7 @@ class DealExtractor:
                     payees.extend(t for g in child.children for t in _with_conjuncts(g))
                 elif child.dep_ == "prep" and child.lower_ == "from":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
-        elif label == "EXCHANGE":
+        elif label == "EXCHANGE" and has_amount:
             verb = cue.head if cue.dep_ != "ROOT" else cue
             while (
                 verb.dep_ not in {"ROOT", "ccomp", "xcomp", "advcl", "conj"} and verb.head != verb

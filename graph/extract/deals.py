@@ -189,6 +189,8 @@ class DealReader:
             top = self._top(key)
             group = groups.setdefault(top, [])
             _extend(group, [top, key] if top != key else [key])
+        if not groups and len(initiators) >= 2:
+            groups[initiators[0]] = list(initiators)  # "A and B signed a deal": between them
         status = max(cluster.statuses, key=STATUSES.index, default="proposed")
         purposes = [p for p in PURPOSES if p in cluster.purposes]
         deals = []

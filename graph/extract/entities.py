@@ -185,11 +185,8 @@ class Resolver:
                         unresolved_places.append((mention, [text]))
                         continue
                 if place is not None:
-                    mention.key = res.add(_place_actor(place)).key
-                    if place.parent:
-                        parent_place = self.gazetteer.by_code(place.parent)
-                        if parent_place:
-                            res.add(_place_actor(parent_place))
+                    self._add_place(place, res)
+                    mention.key = place.key
                     res.mention(mention, article)
                 elif ent.label_ in {"ORG", "FAC"} or (ent.label_ == "NORP" and text[:1].isupper()):
                     if ent.label_ == "NORP" and organisation_type(text) != "PoliticalParty":
@@ -200,7 +197,8 @@ class Resolver:
         for mention, (text,) in unresolved_places:
             place = self.gazetteer.find_subdivision(text, countries)
             if place is not None:
-                mention.key = res.add(_place_actor(place)).key
+                self._add_place(place, res)
+                mention.key = place.key
                 res.mention(mention, article)
 
         self._organisations(orgs, res, article)
@@ -208,6 +206,14 @@ class Resolver:
         self._roles(article, docs, res)
         self._byline(article, res)
         return res
+
+    def _add_place(self, place: Place, res: Resolution) -> None:
+        """Add a place, and for a region the country it is part of."""
+        res.add(_place_actor(place))
+        if place.parent:
+            parent = self.gazetteer.by_code(place.parent)
+            if parent is not None:
+                res.add(_place_actor(parent))
 
     def _organisations(self, orgs: list[Mention], res: Resolution, article: Article) -> None:
         generic = set(lexicon()["generic"])
@@ -322,8 +328,10 @@ class Resolver:
 
     @staticmethod
     def _byline(article: Article, res: Resolution) -> None:
-        if article.author:
-            name = clean_name(article.author)
+        for author in article.authors:
+            name = clean_name(author)
+            if not name:
+                continue
             match = next(
                 (a for a in res.actors.values() if a.type == "Person" and a.label == name), None
             )
