@@ -335,7 +335,7 @@ class PolicyGraph:
         """The actor network, built from one SELECT over the store."""
         return network.build(self.actors().values(), self.select("network-edges"))
 
-    def resolve_actor(self, name: str, graph: nx.MultiDiGraph | None = None) -> str:
+    def resolve_actor(self, name: str) -> str:
         """The IRI of the actor named by IRI, ISO code, label or mention (case-insensitive)."""
         wanted = name.strip().casefold()
         for iri, actor in self.actors().items():

@@ -494,10 +494,16 @@ class Gazetteer:
         return sub, " ".join(folded[start : start + n])
 
     def _subdivision_place(self, sub: Any, surface: str) -> Place:
-        """A Region place for a pycountry subdivision, labelled "<surface> <type>"."""
+        """A Region place for a pycountry subdivision.
+
+        Named by its surface form when that is the subdivision's whole name ("Scotland");
+        when the surface is only part of the official name, the subdivision type says what
+        kind of place it is ("Kurdistan" of "Iqlīm Kūrdistān" → "Kurdistan Region").
+        """
         type_name = sub.type.title() if sub.type else ""
         label = surface
-        if type_name and not set(_words(type_name)) <= set(_words(surface)):
+        whole = fold(surface).casefold() == fold(sub.name).casefold()
+        if type_name and not whole and not set(_words(type_name)) <= set(_words(surface)):
             label = f"{surface} {type_name}"
         names = _unique([label, surface, sub.name, fold(sub.name)])
         return Place(

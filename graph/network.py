@@ -90,14 +90,6 @@ def _label(graph: nx.MultiDiGraph, node: str) -> str:
     return str(graph.nodes[node].get("label", node))
 
 
-def edges_of_kind(graph: nx.MultiDiGraph, kind: str) -> nx.DiGraph:
-    """The simple directed graph of one edge kind (parallel edges collapsed)."""
-    view = nx.DiGraph()
-    view.add_nodes_from(graph.nodes(data=True))
-    view.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind)
-    return view
-
-
 def pays(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
     """Who pays whom: ``(payer label, payee label, deal IRI, status)``, sorted."""
     rows = {

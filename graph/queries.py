@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(str(resources.files("graph.ontology")))
 QUERY_DIR = ONTOLOGY_DIR / "queries"
 
 _UPDATE_KEYWORD = re.compile(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Literal as TypingLiteral
 
 import httpx
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from graph.errors import InputError, StoreError
@@ -97,8 +98,32 @@ class Table:
 
 
 def prefix_block() -> str:
-    """The PREFIX declarations of every namespace in ``graph.vocab``."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    """The PREFIX declarations of every namespace in ``graph.vocab``, on one line (so a
+    server's error positions are off by one line only)."""
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _bind(query: str, bindings: Mapping[str, Binding]) -> str:
+    """The query with its bound values as a ``VALUES`` block opening its WHERE clause.
+
+    The SPARQL 1.1 Protocol has no bindings, so values are written into the query, as RDF
+    terms serialised by rdflib (escaped; an IRI that cannot be written is refused). At the
+    start of WHERE they restrict the pattern as pyoxigraph's substitutions do, before any
+    grouping, so a stored query answers the same on both kinds of store.
+    """
+    if not bindings:
+        return query
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    for match in _WHERE.finditer(query):
+        line_start = query.rfind("\n", 0, match.start()) + 1
+        if "#" not in query[line_start : match.start()]:
+            return query[: match.end()] + block + query[match.end() :]
+    raise InputError("a bound query needs a WHERE clause")
 
 
 def graph_to_ntriples(graph: Graph) -> str:
@@ -368,8 +393,8 @@ def _ox_to_rdflib(term: Any) -> Identifier:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-_BOOL = "http://www.w3.org/2001/XMLSchema#boolean"
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_BOOL = str(XSD.boolean)
+_STRING = str(XSD.string)
 
 
 def _one_line(error: BaseException) -> str:
@@ -400,11 +425,7 @@ class RemoteStore(Store):
         self._client = httpx.Client(timeout=QUERY_TIMEOUT)
 
     def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
-        text = prefix_block() + query
-        if bindings:
-            names = " ".join(f"?{name}" for name in bindings)
-            values = " ".join(term.n3() for term in bindings.values())
-            text += f"\nVALUES ({names}) {{ ({values}) }}"
+        text = prefix_block() + _bind(query, bindings or {})
         response = self._post(
             self.query_url,
             {"query": text},

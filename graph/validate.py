@@ -5,12 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Namespace
+from rdflib import RDF, Graph
+from rdflib.namespace import SH
 
 from graph.errors import ValidationError
 from graph.queries import ONTOLOGY_DIR
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @cache

@@ -34,13 +34,14 @@ from typing import Any
 
 import networkx as nx
 
+from graph import network
 from graph.core import to_csv
 from graph.errors import InputError
 from graph.model import ACTOR_TYPES
 from graph.network import EDGE_KINDS
 from graph.queries import is_update
 from graph.store import Table, directory_version
-from graph.vocab import PREFIXES
+from graph.vocab import PREFIXES, wikidata_page
 
 ROW_LIMIT = 5000
 DEFAULT_STORE = "data/store"
@@ -189,7 +190,7 @@ def wikidata_url(value: str | None) -> str | None:
     if not value:
         return None
     qid = value.rstrip("/").rsplit("/", 1)[-1]
-    return f"https://www.wikidata.org/wiki/{qid}" if re.fullmatch(r"Q\d+", qid) else None
+    return wikidata_page(qid) if re.fullmatch(r"Q\d+", qid) else None
 
 
 def legend() -> dict[str, str]:
@@ -352,25 +353,32 @@ def deal_detail(deal: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def pays_rows(
-    deals: Iterable[Mapping[str, Any]], statuses: Iterable[str] | None = None
+    graph: nx.MultiDiGraph,
+    deals: Iterable[Mapping[str, Any]],
+    statuses: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per payer → payee link of every deal: the canvas's "pays" edges as a table."""
+    """Who pays whom (``graph.network.pays``), one row per link, with the deal's current
+    status and amount: the canvas's "pays" edges as a table."""
     wanted = None if statuses is None else set(statuses)
-    rows = [
-        {
-            "link": f"{payer['label']} → {payee['label']}",
-            "payer": payer["label"],
-            "payee": payee["label"],
-            "status": deal["status"],
-            "amount": deal.get("amount") or "",
-            "deal": deal["label"],
-        }
-        for deal in deals
-        if wanted is None or deal["status"] in wanted
-        for payer in deal["payers"]
-        for payee in deal["payees"]
-    ]
-    return sorted(rows, key=lambda r: (r["payer"].casefold(), r["payee"].casefold(), r["deal"]))
+    records = {deal["iri"]: deal for deal in deals}
+    rows = []
+    for payer, payee, iri, edge_status in network.pays(graph):
+        deal = records.get(iri, {})
+        status = deal.get("status") or edge_status
+        if wanted is not None and status not in wanted:
+            continue
+        rows.append(
+            {
+                "link": f"{payer} → {payee}",
+                "payer": payer,
+                "payee": payee,
+                "status": status,
+                "amount": deal.get("amount") or "",
+                "deal": deal.get("label") or iri,
+            }
+        )
+    unique = {tuple(row.values()): row for row in rows}.values()
+    return sorted(unique, key=lambda r: (r["payer"].casefold(), r["payee"].casefold(), r["deal"]))
 
 
 # --- the network canvas ---------------------------------------------------------------

@@ -110,6 +110,7 @@ class PURPOSE(DefinedNamespace):
 
 ID = Namespace(BASE + "id/")
 WD = Namespace("http://www.wikidata.org/entity/")
+WD_PAGE = Namespace("https://www.wikidata.org/wiki/")
 
 PREFIXES: dict[str, str] = {
     "pg": str(PG._NS),
@@ -188,3 +189,8 @@ def purpose_iri(name: str) -> URIRef:
 def wikidata_iri(qid: str) -> URIRef:
     """The Wikidata entity IRI of a QID."""
     return WD[qid]
+
+
+def wikidata_page(qid: str) -> str:
+    """The human-readable Wikidata page of a QID (for a link a person clicks)."""
+    return str(WD_PAGE[qid])

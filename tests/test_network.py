@@ -133,13 +133,6 @@ def test_network_ego(tiny: nx.MultiDiGraph) -> None:
     assert set(network.ego(tiny, "kr", radius=2).nodes) == {"kr", "uk", "tr"}
 
 
-def test_network_edges_of_kind(tiny: nx.MultiDiGraph) -> None:
-    view = network.edges_of_kind(tiny, "pays")
-
-    assert list(view.edges) == [("uk", "tr")]
-    assert view.number_of_nodes() == tiny.number_of_nodes()
-
-
 # --- the projection of a store --------------------------------------------------------------
 
 UK, TURKEY = str(actor_iri("country/GB")), str(actor_iri("country/TR"))

@@ -213,13 +213,14 @@ def test_styles_cover_every_type_and_kind():
     assert view.PRESET_LAYOUT["name"] == "preset"
 
 
-def test_pays_rows_list_every_payment_with_current_status():
-    rows = view.pays_rows(DEALS)
+def test_pays_rows_list_every_payment_with_current_status(graph):
+    rows = view.pays_rows(graph, DEALS)
     assert [(r["link"], r["status"], r["amount"]) for r in rows] == [
         ("Italy → Tunisia", "concluded", "€100 million"),
         ("United Kingdom → Turkey", "negotiating", "£50 million"),
     ]
-    assert [r["payer"] for r in view.pays_rows(DEALS, ["negotiating"])] == ["United Kingdom"]
+    negotiating = view.pays_rows(graph, DEALS, ["negotiating"])
+    assert [r["payer"] for r in negotiating] == ["United Kingdom"]
 
 
 def test_choices_list_payments_first_then_links_then_actors(graph):

@@ -46,7 +46,11 @@ st.caption(f"Actors — {legend['nodes']}")
 st.caption(f"Links — {legend['edges']}")
 
 st.subheader("Who pays whom")
-st.dataframe(view.pays_rows(deals, statuses), hide_index=True, width="stretch")
+st.dataframe(
+    view.pays_rows(data.network(location, version), deals, statuses),
+    hide_index=True,
+    width="stretch",
+)
 
 clicked = view.tapped(event, st.session_state.get("network_seen"))
 if clicked is not None:
