@@ -31,6 +31,10 @@ from graph.vocab import actor_iri, deal_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 UK_TURKEY = str(deal_iri([str(actor_iri("country/GB")), str(actor_iri("country/TR"))]))
+SAMPLE = ROOT / "samples" / "000_70e03d7c78804526.txt"
+
+
+REAL_EXTRACT = PolicyGraph.extract
 
 
 @pytest.fixture(autouse=True)
@@ -533,3 +537,54 @@ def test_cli_remote_store_url(
     assert [d["status"] for d in json.loads(deals.stdout)] == ["negotiating", "concluded"]
     bad = run("--store", oxigraph_server, "query", "SELEC ?x")
     assert "SPARQL rejected" in one_error_line(bad)
+
+
+# --- the real pipeline, end to end ---------------------------------------------------------
+
+CONTRACT_DEAL = {
+    "iri",
+    "label",
+    "status",
+    "parties",
+    "payers",
+    "payees",
+    "purposes",
+    "amount",
+    "criticised_by",
+    "sources",
+}
+CONTRACT_ACTOR = {"iri", "label", "type", "iso_code", "wikidata"}
+
+
+@pytest.mark.model
+def test_cli_ingest_with_the_real_pipeline_keeps_the_json_contract(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(PolicyGraph, "extract", REAL_EXTRACT)
+    store = tmp_path / "real"
+    ingest = run("--store", store, "ingest", SAMPLE, "--date", "2024-11-18")
+    assert ingest.exit_code == 0, ingest.output
+
+    deals = json.loads(run("--store", store, "deals", "--format", "json").stdout)
+    entities = json.loads(run("--store", store, "entities", "--format", "json").stdout)
+
+    assert len(deals) == 5
+    for deal in deals:
+        assert deal.keys() >= CONTRACT_DEAL
+        assert deal["status"] in {"proposed", "negotiating", "concluded", "suspended", "terminated"}
+        assert deal["amount"] is None or isinstance(deal["amount"], str)
+        assert all(isinstance(p, str) for p in deal["purposes"])
+        for key in ("parties", "payers", "payees", "criticised_by"):
+            assert all(actor.keys() == CONTRACT_ACTOR for actor in deal[key])
+        for source in deal["sources"]:
+            assert {"article", "date", "sentence"} <= source.keys()
+            assert source["date"] == "2024-11-18"
+    pays = {(a["label"], b["label"]) for d in deals for a in d["payers"] for b in d["payees"]}
+    assert pays == {
+        ("United Kingdom", "Turkey"),
+        ("United Kingdom", "Vietnam"),
+        ("United Kingdom", "Kurdistan Region"),
+        ("Italy", "Tunisia"),
+        ("Italy", "Libya"),
+    }
+    assert all(e.keys() == CONTRACT_ACTOR | {"mentions"} for e in entities)
