@@ -588,3 +588,27 @@ def test_cli_ingest_with_the_real_pipeline_keeps_the_json_contract(
         ("Italy", "Libya"),
     }
     assert all(e.keys() == CONTRACT_ACTOR | {"mentions"} for e in entities)
+
+
+def test_cli_shacl_violation_aborts_the_whole_ingest_with_one_line(
+    store: Path, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph that breaks a shape (here: a country with a malformed ISO code) stops the ingest
+    before anything is written, even the good article given with it."""
+    from conftest import build_extraction
+
+    def extract(self: PolicyGraph, article: Article) -> Extraction:
+        extraction = build_extraction(article)
+        if article.source_name == files["later"].name:
+            extraction.actors[0].iso_code = "gbr"
+        return extraction
+
+    monkeypatch.setattr(PolicyGraph, "extract", extract)
+    before = dump(store)
+
+    result = run("--store", store, "ingest", files["sample"], files["later"])
+
+    line = one_error_line(result)
+    assert f"{files['later']}: SHACL violation:" in line
+    assert "pg:isoCode" in line and "CountryShape" in line
+    assert dump(store) == before
