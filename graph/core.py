@@ -256,6 +256,7 @@ class PolicyGraph:
                 "date": row["date"],
                 "sentence": row["sentence"],
                 "headline": row["headline"],
+                "outlet": row["outlet"],
                 "url": row["url"],
                 "start": row["start"],
                 "end": row["end"],

@@ -307,16 +307,24 @@ def web_url(url: str | None) -> str:
 
 
 def evidence_rows(sources: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each evidence sentence with the headline, date and (web) URL of its article."""
-    return [
-        {
-            "sentence": source.get("sentence") or "",
-            "headline": source.get("headline") or "",
-            "date": source.get("date") or "",
-            "url": web_url(source.get("url")),
-        }
-        for source in sources
-    ]
+    """Each evidence sentence with the headline, outlet, date and (web) URL of its article,
+    and ``cite``: those three as one line."""
+    rows = []
+    for source in sources:
+        headline = source.get("headline") or ""
+        outlet = source.get("outlet") or ""
+        when = source.get("date") or ""
+        rows.append(
+            {
+                "sentence": source.get("sentence") or "",
+                "headline": headline,
+                "outlet": outlet,
+                "date": when,
+                "url": web_url(source.get("url")),
+                "cite": " · ".join(part for part in (headline, outlet, when) if part),
+            }
+        )
+    return rows
 
 
 def history_rows(deal: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -680,6 +688,7 @@ def statement_detail(
             "sentence": s.get("sentence"),
             "date": s.get("date") or by_iri.get(s.get("article") or "", {}).get("date"),
             "headline": by_iri.get(s.get("article") or "", {}).get("headline"),
+            "outlet": by_iri.get(s.get("article") or "", {}).get("outlet"),
             "url": by_iri.get(s.get("article") or "", {}).get("url"),
         }
         for s in attrs.get("sources", [])

@@ -267,8 +267,15 @@ def test_detail_of_a_statement_names_its_article(graph):
     record = view.detail(element, graph, {}, DEALS, ARTICLES)
     assert record["kind"] == "statement"
     assert record["evidence"] == [
-        {"sentence": "pm said tr.", "headline": "Deals today", "date": "2024-05-02", "url": ""}
-    ]  # "u" is no web address, so no link
+        {
+            "sentence": "pm said tr.",
+            "headline": "Deals today",
+            "outlet": "",
+            "date": "2024-05-02",
+            "url": "",  # "u" is no web address, so no link
+            "cite": "Deals today · 2024-05-02",
+        }
+    ]
 
 
 def test_detail_of_nothing_or_an_unknown_element_is_none(graph):

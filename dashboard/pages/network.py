@@ -84,7 +84,7 @@ if record:
         for source in record["evidence"]:
             with st.container(border=True):
                 st.text(source["sentence"])
-                st.caption(view.md_escape(f"{source['headline']} · {source['date']}"))
+                st.caption(view.md_escape(source["cite"]))
                 if source["url"]:
                     st.link_button("Article", source["url"])
     if record.get("history"):
