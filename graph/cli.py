@@ -327,3 +327,15 @@ def evaluate(
             out.print(f"miss  {name}: {miss}", highlight=False)
         for extra in measure.extras:
             out.print(f"extra {name}: {extra}", highlight=False)
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    deal: Annotated[str, typer.Argument(help="Deal IRI, label, or party codes such as GB+RW.")],
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """The dated status history of one deal, from every article that reported it."""
+    with _open(ctx, "read") as pg:
+        rows = pg.timeline(deal)
+    _emit(rows, format, ["date", "status", "outlet", "headline", "sentence", "article"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -299,6 +300,33 @@ class PolicyGraph:
                 }
             )
         return sorted(out, key=lambda d: d["label"])
+
+    def resolve_deal(self, name: str) -> str:
+        """The IRI of the deal named by IRI, label, or its parties' ISO codes or labels joined
+        by ``+`` or ``,`` in any order (``GB+TR``); parties may be left out if that leaves one
+        deal (``GB+IQ-KR`` for the deal of GB, IQ and IQ-KR)."""
+        wanted = name.strip().casefold()
+        parts = {p.strip() for p in re.split(r"[+,]", wanted) if p.strip()}
+        candidates = []
+        for deal in self.deals():
+            if wanted in {deal["iri"].casefold(), deal["label"].casefold()}:
+                return str(deal["iri"])
+            names = {
+                n.casefold() for a in deal["parties"] for n in (a["label"], a["iso_code"]) if n
+            }
+            if len(parts) > 1 and parts <= names:
+                candidates.append((len(deal["parties"]), deal))
+        fewest = [d for n, d in candidates if n == min(c[0] for c in candidates)]
+        if len(fewest) == 1:
+            return str(fewest[0]["iri"])
+        if fewest:
+            labels = "; ".join(d["label"] for d in fewest)
+            raise InputError(f"deal {name!r}: more than one deal matches ({labels})")
+        raise InputError(f"deal {name!r}: not found; `policygraph deals` lists them")
+
+    def timeline(self, deal: str) -> list[dict[str, Any]]:
+        """The dated status claims of one deal, oldest first, each with its article."""
+        return self.select("status-history", deal=URIRef(self.resolve_deal(deal)))
 
     def statements(self, speaker: str | None = None) -> list[dict[str, Any]]:
         """Who said what, with the sentence and article."""

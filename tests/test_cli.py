@@ -612,3 +612,13 @@ def test_cli_shacl_violation_aborts_the_whole_ingest_with_one_line(
     assert f"{files['later']}: SHACL violation:" in line
     assert "pg:isoCode" in line and "CountryShape" in line
     assert dump(store) == before
+
+
+def test_cli_timeline_of_a_deal_reported_twice(store: Path) -> None:
+    result = run("--store", store, "timeline", "GB+TR", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    history = json.loads(result.stdout)
+    assert [h["date"] for h in history] == ["2024-11-18", "2024-12-02"]
+    assert history[-1]["status"] == "negotiating"  # the later article's claim is current
+    assert "not found" in one_error_line(run("--store", store, "timeline", "GB+XX"))

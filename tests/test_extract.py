@@ -335,3 +335,24 @@ def test_extract_mixed_phrasings():
     assert _pairs(deals) == {("ES", "MA")}
     codes = {e["iso_code"] for e in entities}
     assert {"GB-SCT", "GB"} <= codes  # a region brings its country along
+
+
+@pytest.mark.model
+def test_extract_the_same_deal_in_two_articles_is_one_node_with_its_history():
+    from graph.core import PolicyGraph
+
+    with PolicyGraph.open(None, "write") as pg:
+        pg.ingest([ARTICLES / "uk-rwanda-signed.txt"], date="2022-04-14")
+        pg.ingest([ARTICLES / "uk-rwanda-scrapped.txt"], date="2024-07-06")
+        deals = pg.deals()
+        assert len(deals) == 1
+        deal = deals[0]
+        assert deal["status"] == "terminated"
+        assert {s["date"] for s in deal["sources"]} == {"2022-04-14", "2024-07-06"}
+        history = pg.timeline("GB+RW")
+        assert [(h["date"], h["status"]) for h in history] == [
+            ("2022-04-14", "concluded"),
+            ("2024-07-06", "terminated"),
+        ]
+        pg.ingest([ARTICLES / "uk-rwanda-scrapped.txt"], date="2024-07-06")  # again
+        assert len(pg.timeline("GB+RW")) == 2 and len(pg.deals()) == 1
