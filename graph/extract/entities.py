@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from spacy.tokens import Doc
 
 from graph.extract.components import CharSpan, facts_of
-from graph.gazetteer import Gazetteer, Place
+from graph.gazetteer import Gazetteer, Place, fold
 from graph.model import Actor, ActorType, Article, Evidence
 from graph.vocab import slug
 
@@ -354,9 +354,16 @@ def min_start(res: Resolution, key: str) -> int:
     return min((m.start for m in res.mentions if m.key == key), default=1 << 30)
 
 
+def _name_tokens(name: str) -> list[str]:
+    """A name folded for comparison: no diacritics, no case, no Arabic article prefix
+    ("Erdoğan" → "erdogan", "al-Sarraj" → "sarraj")."""
+    tokens = fold(name).casefold().replace("-", " ").split()
+    return [t for t in tokens if t not in {"al", "el", "ad", "as", "ash", "bin", "ibn"}] or tokens
+
+
 def _same_person(name: str, full: str) -> bool:
     """Whether ``name`` refers to the person called ``full`` (a longer or equal name)."""
-    a, b = name.lower().split(), full.lower().split()
+    a, b = _name_tokens(name), _name_tokens(full)
     if not a or not b:
         return False
     if a == b:
@@ -366,9 +373,10 @@ def _same_person(name: str, full: str) -> bool:
     if len(a) < len(b) and b[-len(a) :] == a:
         return True  # "von der Leyen" in "Ursula von der Leyen"
     if len(a) == len(b):
+        given_a, given_b = " ".join(a[:-1]), " ".join(b[:-1])
+        if given_a == given_b:  # same given names: a looser surname (transliterations)
+            return fuzz.ratio(a[-1], b[-1]) >= FUZZY_NAME - 10
         surname_close = fuzz.ratio(a[-1], b[-1]) >= FUZZY_NAME
-        given_close = fuzz.ratio(" ".join(a[:-1]), " ".join(b[:-1])) >= FUZZY_NAME - 10
-        return (
-            surname_close and given_close and fuzz.ratio(name.lower(), full.lower()) >= FUZZY_NAME
-        )
+        given_close = fuzz.ratio(given_a, given_b) >= FUZZY_NAME - 10
+        return surname_close and given_close and fuzz.ratio(" ".join(a), " ".join(b)) >= FUZZY_NAME
     return False
