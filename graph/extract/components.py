@@ -406,6 +406,16 @@ _NAME_PARTICLES = {
 }
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
 _NOT_NAME_WORDS = {
+    "chancellor",
+    "secretary",
+    "commissioner",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "general",
+    "judge",
+    "chief",
     "government",
     "ministry",
     "coast",
@@ -462,6 +472,8 @@ def name_guard(doc: Doc) -> Doc:
                     index += 1
                 else:
                     break
+            while start > 0 and _bare_name_word(doc[start - 1]):
+                start -= 1  # "Enver" + "Solomon"
             if start > 0:
                 before = doc[start - 1]
                 if before.lower_.rstrip(".") in _TITLE_WORDS and not before.ent_type_:

@@ -32,6 +32,23 @@ TITLES = re.compile(
 )
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 FUZZY_NAME = 85
+NAME_PARTICLES = {
+    "von",
+    "van",
+    "der",
+    "den",
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "el",
+    "ter",
+}
 
 
 @cache
@@ -131,6 +148,21 @@ def organisation_type(name: str) -> ActorType:
     return "Organisation"
 
 
+def _looks_like_a_name(text: str) -> bool:
+    """Whether a PERSON mention can be a person's name: words, capitalised, and none of them
+    a word of institutions ("European Council", "Rwanda Act") or a number ("7.4bn")."""
+    name = person_name(text)
+    words = name.split()
+    if not words or any(ch.isdigit() for ch in name):
+        return False
+    lex = lexicon()
+    institution = set(lex["government_words"]) | set(lex["party_words"])
+    institution |= {"act", "bill", "law", "council", "union", "summit", "treaty"}
+    if {w.lower() for w in words} & institution or name.lower() in lex["parties"]:
+        return False
+    return all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words)
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
 
@@ -163,13 +195,19 @@ class Resolver:
                 )
                 if not text:
                     continue
-                if ent.label_ == "PERSON":
-                    people.append(mention)
-                    continue
-                if ent.label_ not in PLACE_LABELS:
+                label = ent.label_
+                if label == "PERSON":
+                    if self.gazetteer.lookup(text) is not None:
+                        label = "GPE"  # the model's person is a place ("Kigali")
+                    elif _looks_like_a_name(text):
+                        people.append(mention)
+                        continue
+                    else:
+                        continue
+                if label not in PLACE_LABELS:
                     continue
                 place = self.gazetteer.lookup(text)
-                if place is None and ent.label_ in {"GPE", "LOC"}:
+                if place is None and label in {"GPE", "LOC"}:
                     parent = next(
                         (
                             p
@@ -188,8 +226,8 @@ class Resolver:
                     self._add_place(place, res)
                     mention.key = place.key
                     res.mention(mention, article)
-                elif ent.label_ in {"ORG", "FAC"} or (ent.label_ == "NORP" and text[:1].isupper()):
-                    if ent.label_ == "NORP" and organisation_type(text) != "PoliticalParty":
+                elif label in {"ORG", "FAC"} or (label == "NORP" and text[:1].isupper()):
+                    if label == "NORP" and organisation_type(text) != "PoliticalParty":
                         continue
                     orgs.append(mention)
 
@@ -249,8 +287,11 @@ class Resolver:
                 clusters.append([name])
             else:
                 target.append(name)
+        titled = {person_name(m.text) for m in people if TITLES.match(clean_name(m.text))}
         for cluster in clusters:
             label = cluster[0]
+            if len(label.split()) == 1 and not titled & set(cluster):
+                continue  # a lone word the model took for a name, with no fuller form
             key = f"person/{slug(label)}"
             res.add(Actor(key=key, label=label, type="Person"))
             for name in cluster:
@@ -263,68 +304,78 @@ class Resolver:
                 res.mention(mention, article)
 
     def _roles(self, article: Article, docs: list[Doc], res: Resolution) -> None:
-        pending: list[tuple[Mention, str]] = []
+        """Role references ("the Chancellor", "Italy's prime minister X", "X, the Home
+        Secretary") joined to the person they name."""
+        pending: list[tuple[Mention, str, set[str]]] = []
         for sentence, doc in zip(article.sentences, docs, strict=True):
+            people = [
+                m
+                for m in res.mentions
+                if m.sentence == sentence.index and m.key and res.actors[m.key].type == "Person"
+            ]
             for role, (start, end) in facts_of(doc).roles:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
                     continue
-                following = [
-                    m
-                    for m in res.mentions
-                    if m.sentence == sentence.index
-                    and m.key
-                    and res.actors[m.key].type == "Person"
-                    and 0 <= m.start - (sentence.start + end) <= 1
-                ]
                 left = span.start
                 while left > 0 and doc[left - 1].dep_ in {"det", "amod", "compound", "poss"}:
                     left -= 1
-                phrase = doc[left : span.end]
-                qualifier = [
+                while left > 0 and doc[left - 1].dep_ == "case":  # "Labour's"
+                    left -= 2 if left > 1 else 1
+                phrase = doc[max(left, 0) : span.end]
+                first, last = sentence.start + phrase.start_char, sentence.start + end
+                qualifiers = [
                     m.key
                     for m in res.mentions
-                    if m.sentence == sentence.index
-                    and m.key
-                    and res.actors[m.key].type in {"Country", "Supranational"}
-                    and sentence.start + phrase.start_char <= m.start < sentence.start + start
+                    if m.sentence == sentence.index and m.key and first <= m.start < last
                 ]
-                mention = Mention(
-                    phrase.text,
-                    sentence.start + phrase.start_char,
-                    sentence.start + phrase.end_char,
-                    sentence.index,
-                    "ROLE",
-                )
-                if following:
-                    person = res.actors[following[0].key]  # type: ignore[index]
+                mention = Mention(phrase.text, first, last, sentence.index, "ROLE")
+                named = [m for m in people if _between(article.text, last, m.start, ", ")]
+                named += [m for m in people if _between(article.text, m.end, first, ", the ")]
+                if named:
+                    person = res.actors[named[0].key]  # type: ignore[index]
                     person.role = person.role or role
-                    if qualifier:
-                        res.nationality[person.key] = qualifier[0]
+                    places = [
+                        q for q in qualifiers if res.actors[q].type in {"Country", "Supranational"}
+                    ]
+                    if places:
+                        res.nationality[person.key] = places[0]
                     mention.key = person.key
                     res.mention(mention, article)
-                elif (not qualifier and doc[span.start].i > 0) or phrase[0].lower_ == "the":
-                    pending.append((mention, role))
-        for mention, role in pending:
-            holder = self._role_holder(role, res, mention.start)
+                elif not qualifiers:
+                    root = span.root
+                    beside = {root.idx, *(t.idx for t in root.conjuncts)}
+                    coordinated = {
+                        m.key
+                        for m in people
+                        if m.key and any(m.start <= sentence.start + i < m.end for i in beside)
+                    }
+                    pending.append((mention, role, coordinated))
+        # a person coordinated with a role reference ("the Chancellor and X") is not its holder
+        not_holders: dict[str, set[str]] = {}
+        for _, role, coordinated in pending:
+            not_holders.setdefault(role, set()).update(coordinated)
+        for mention, role, _ in pending:
+            holder = self._role_holder(role, res, mention.start, not_holders[role])
             if holder:
                 res.actors[holder].role = res.actors[holder].role or role
                 mention.key = holder
                 res.mention(mention, article)
 
     @staticmethod
-    def _role_holder(role: str, res: Resolution, offset: int) -> str | None:
-        """The person an unqualified role reference means: one who holds that role and no
-        foreign qualifier, else the most mentioned person who holds no other qualified role."""
-        people = [a for a in res.actors.values() if a.type == "Person"]
+    def _role_holder(role: str, res: Resolution, offset: int, excluded: set[str]) -> str | None:
+        """The person an unqualified role reference means: one named with that role and no
+        foreign qualifier, else the article's first-mentioned person who holds no other
+        qualified role and is not coordinated with the reference ("the Chancellor and X")."""
+        people = [a for a in res.actors.values() if a.type == "Person" and a.key not in excluded]
         holders = [p for p in people if p.role == role and p.key not in res.nationality]
         if holders:
             return holders[0].key
-        counts = Counter(m.key for m in res.mentions if m.key and m.start <= offset)
-        free = [p for p in people if p.key not in res.nationality and counts[p.key] > 0]
+        seen = {m.key for m in res.mentions if m.key and m.start <= offset}
+        free = [p for p in people if p.key not in res.nationality and p.key in seen]
         if not free:
             return None
-        return max(free, key=lambda p: (counts[p.key], -min_start(res, p.key))).key
+        return min(free, key=lambda p: min_start(res, p.key)).key
 
     @staticmethod
     def _byline(article: Article, res: Resolution) -> None:
@@ -349,6 +400,15 @@ class Resolver:
                 actor.mentions.append(name)
 
 
+def _between(text: str, start: int, end: int, allowed: str) -> bool:
+    """Whether only white space and the characters of ``allowed`` stand in text[start:end]
+    (at most ``len(allowed) + 1`` of them): a role written right beside a name."""
+    if end < start:
+        return False
+    gap = text[start:end]
+    return len(gap) <= len(allowed) + 1 and gap.lower().strip(" ,").strip() in {"", "the"}
+
+
 def min_start(res: Resolution, key: str) -> int:
     """The offset of an actor's first mention."""
     return min((m.start for m in res.mentions if m.key == key), default=1 << 30)
@@ -369,7 +429,7 @@ def _same_person(name: str, full: str) -> bool:
     if a == b:
         return True
     if len(a) == 1:
-        return fuzz.ratio(a[0], b[-1]) >= FUZZY_NAME
+        return fuzz.ratio(a[0], b[-1]) >= FUZZY_NAME - 5
     if len(a) < len(b) and b[-len(a) :] == a:
         return True  # "von der Leyen" in "Ursula von der Leyen"
     if len(a) == len(b):
