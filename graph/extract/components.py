@@ -32,6 +32,8 @@ PATTERN_FILES = (
 
 if not Doc.has_extension("pg_facts"):
     Doc.set_extension("pg_facts", default=None)
+if not Doc.has_extension("pg_clauses"):
+    Doc.set_extension("pg_clauses", default=None)
 
 CharSpan = tuple[int, int]
 
@@ -128,6 +130,53 @@ def _noun_phrase(token: Token) -> Span:
     return token.doc[start:end]
 
 
+_PLACE_ENTS = {"GPE", "NORP", "LOC", "ORG"}
+_BETWEEN_SUBJECT_AND_VERB = {"AUX", "PART", "ADV"}
+
+
+def _in_place(token: Token) -> bool:
+    return token.ent_type_ in _PLACE_ENTS
+
+
+def _is_money(token: Token) -> bool:
+    """Whether a phrase is an amount of money ("€30 million", "funding", "£120m")."""
+    return any(
+        t.ent_type_ == "MONEY" or t.lower_ in _MONEY_WORDS or t.text in {"£", "€", "$"}
+        for t in token.subtree
+    )
+
+
+def _gives_money(verb: Token) -> bool:
+    """Whether a giving verb (give, provide, offer, pledge) gives money: its object is one."""
+    return any(c.dep_ in {"dobj", "nsubjpass"} and _is_money(c) for c in verb.children)
+
+
+def _places_in(token: Token) -> list[Token]:
+    """The places named inside a phrase ("the coastguards of Libya and Tunisia")."""
+    return [t for t in token.subtree if _in_place(t) and t.ent_iob_ == "B"]
+
+
+def _recipients(token: Token) -> list[Token]:
+    """Who an object of paying names: itself and its conjuncts when it is a place ("pay
+    Ghana and Peru"), else the places inside it ("fund the coastguards of Libya")."""
+    if _in_place(token):
+        return _with_conjuncts(token)
+    return _places_in(token) or _with_conjuncts(token)
+
+
+def _place_just_before(verb: Token) -> list[Token]:
+    """The place written right before a verb, over auxiliaries and adverbs ("the UK will
+    pay"): a fallback where the parse gave the verb another subject."""
+    index = verb.i - 1
+    while index >= 0 and (
+        verb.doc[index].pos_ in _BETWEEN_SUBJECT_AND_VERB or verb.doc[index].lower_ == "to"
+    ):
+        index -= 1
+    if index >= 0 and _in_place(verb.doc[index]):
+        return [verb.doc[index]]
+    return []
+
+
 def _attached_to(token: Token, anchors: set[Token], steps: int = 3) -> bool:
     """Whether ``token`` is an anchor or hangs from one through a short chain of modifiers
     ("a memorandum of understanding with X": with → understanding → of → memorandum)."""
@@ -218,7 +267,35 @@ class DealExtractor:
         return found
 
     def set_annotations(self, doc: Doc, matches: dict[str, list[tuple[str, Span]]]) -> None:
-        """Read the parse around the matches into ``doc._.pg_facts``."""
+        """Read the parse around the matches into ``doc._.pg_facts`` (the whole sentence) and
+        ``doc._.pg_clauses`` (one ``SentenceFacts`` per coordinated clause: "X funds A, and
+        Y signed a memorandum with B" speaks of two deals)."""
+        doc._.pg_facts = self._facts(doc, matches, None)
+        clauses: dict[int, set[int]] = {}
+        for token in doc:
+            clauses.setdefault(_clause_head(token).i, set()).add(token.i)
+        if len(clauses) == 1:
+            doc._.pg_clauses = [doc._.pg_facts]
+            return
+        doc._.pg_clauses = [
+            self._facts(doc, matches, members) for _, members in sorted(clauses.items())
+        ]
+
+    def _facts(
+        self,
+        doc: Doc,
+        all_matches: dict[str, list[tuple[str, Span]]],
+        clause: set[int] | None,
+    ) -> SentenceFacts:
+        """The facts of the sentence, or of the clause made of the token indices ``clause``."""
+
+        def inside(token: Token) -> bool:
+            return clause is None or token.i in clause
+
+        matches = {
+            kind: [(label, span) for label, span in rows if inside(span.root)]
+            for kind, rows in all_matches.items()
+        }
         facts = SentenceFacts()
         deal_tokens = [span.root for _, span in matches["deal_terms"]]
         facts.deal_terms = [_span(t) for t in deal_tokens]
@@ -232,9 +309,11 @@ class DealExtractor:
         ]
         anchors = set(deal_tokens) | set(talk_tokens)
         for token in doc:
-            if token.lemma_ in _AGREE_VERBS and token.pos_ == "VERB":
+            if token.lemma_ in _AGREE_VERBS and token.pos_ == "VERB" and inside(token):
                 anchors.add(token)
         for token in doc:
+            if not inside(token):
+                continue
             by_preposition = token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
             if by_preposition and _attached_to(token.head.head, anchors):
                 facts.counterparties.extend(_span(t) for t in _with_conjuncts(token))
@@ -253,7 +332,11 @@ class DealExtractor:
         for label, _ in matches["purpose_cues"]:
             if label not in facts.purposes:
                 facts.purposes.append(label)
-        facts.amounts = [m.group(0).strip() for m in _AMOUNT.finditer(doc.text)]
+        text = doc.text
+        if clause is not None:
+            words = [doc[i] for i in sorted(clause)]
+            text = doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        facts.amounts = [m.group(0).strip() for m in _AMOUNT.finditer(text)]
 
         for label, span in matches["payment_cues"]:
             self._payment(label, span.root, facts, bool(facts.amounts))
@@ -262,13 +345,13 @@ class DealExtractor:
         facts.roles = [(ident, _span(span)) for ident, span in matches["roles"]]
 
         for token in doc:
-            if token.dep_ == "appos" and token.lemma_ in _REGION_NOUNS:
+            if token.dep_ == "appos" and token.lemma_ in _REGION_NOUNS and inside(token):
                 for prep in token.children:
                     if prep.dep_ == "prep" and prep.lower_ == "of":
                         for pobj in prep.children:
                             if pobj.dep_ == "pobj":
                                 facts.part_of.append((_span(token.head), _span(pobj)))
-        doc._.pg_facts = facts
+        return facts
 
     @staticmethod
     def _initiators(deal: Token, commentary: set[Token]) -> list[CharSpan]:
@@ -316,6 +399,9 @@ class DealExtractor:
         payers: list[Token] = []
         payees: list[Token] = []
         if label == "PAY" and cue.pos_ == "VERB":
+            inherent = cue.lemma_ in _PAYEE_IS_OBJECT  # pay, fund: money whatever the object
+            if not inherent and not _gives_money(cue):
+                return  # "send asylum seekers to X" is no payment
             subject = cue
             while not any(c.dep_ in {"nsubj", "nsubjpass"} for c in subject.children) and (
                 subject.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and subject.head != subject
@@ -332,13 +418,15 @@ class DealExtractor:
                     payees.extend(_with_conjuncts(child))
                 elif child.dep_ == "agent":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
-                elif child.dep_ == "dobj" and cue.lemma_ in _PAYEE_IS_OBJECT:
-                    if child.lower_ not in _MONEY_WORDS and child.ent_type_ != "MONEY":
-                        payees.extend(_with_conjuncts(child))
+                elif child.dep_ == "dobj" and inherent and not _is_money(child):
+                    payees.extend(_recipients(child))
                 elif child.dep_ == "dative":
                     payees.extend(_with_conjuncts(child))
                 elif child.dep_ == "prep" and child.lower_ in {"to", "for"}:
-                    payees.extend(t for g in child.children for t in _with_conjuncts(g))
+                    for pobj in child.children:
+                        payees.extend(_recipients(pobj))
+            if not any(_in_place(t) for t in payers):
+                payers.extend(_place_just_before(cue))  # the parse missed "the UK will pay"
         elif label == "RECEIVE" and cue.pos_ == "VERB":
             objects = [c for c in cue.children if c.dep_ == "dobj"]
             if has_amount or any(
@@ -383,8 +471,23 @@ class DealExtractor:
 
 
 def facts_of(doc: Doc) -> Any:
-    """The ``SentenceFacts`` the component wrote (empty if it did not run)."""
+    """The ``SentenceFacts`` the component wrote for the sentence (empty if it did not run)."""
     return doc._.pg_facts or SentenceFacts()
+
+
+def clauses_of(doc: Doc) -> list[Any]:
+    """The ``SentenceFacts`` of each coordinated clause of the sentence."""
+    return doc._.pg_clauses or [facts_of(doc)]
+
+
+def _clause_head(token: Token) -> Token:
+    """The verb heading the token's clause: the root, or a verb coordinated with it."""
+    item = token
+    for _ in range(len(token.doc)):
+        if item.dep_ == "ROOT" or (item.dep_ == "conj" and item.pos_ in {"VERB", "AUX"}):
+            return item
+        item = item.head
+    return item
 
 
 _NAME_PARTICLES = {

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from graph.extract.components import facts_of
+from graph.extract.components import SentenceFacts, clauses_of
 from graph.extract.entities import Resolution
 from graph.model import PURPOSES, STATUSES, Actor, Article, Deal, Evidence
 from graph.vocab import slug
 
 PARTY_TYPES = {"Country", "Region", "Supranational"}
+PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
+# a deal reported with no word for its state is one that exists ("under the agreement")
+DEFAULT_STATUS = "concluded"
 
 
 @dataclass
@@ -66,11 +69,32 @@ class DealReader:
         offset = self.article.sentences[sentence].start
         keys: list[str] = []
         for span in spans:
-            for key in self.res.at(sentence, span, offset):
+            found = self.res.at(sentence, span, offset)
+            if not found and self._is_pronoun(sentence, span):
+                found = self._place_before(sentence, offset + span[0])
+            for key in found:
                 key = self._country(key)
                 if self.res.actors[key].type in PARTY_TYPES and key not in keys:
                     keys.append(key)
         return keys
+
+    def _is_pronoun(self, sentence: int, span: tuple[int, int]) -> bool:
+        offset = self.article.sentences[sentence].start
+        text = self.article.text[offset + span[0] : offset + span[1]].strip().lower()
+        return text in PRONOUNS
+
+    def _place_before(self, sentence: int, offset: int) -> list[str]:
+        """The last place mentioned before ``offset`` in the sentence ("Britain, where the
+        government awaits a ruling on its agreement with …": its = Britain)."""
+        before = [
+            m
+            for m in self.res.mentions
+            if m.sentence == sentence
+            and m.key
+            and m.end <= offset
+            and self.res.actors[m.key].type in PARTY_TYPES
+        ]
+        return [max(before, key=lambda m: m.start).key] if before else []  # type: ignore[list-item]
 
     def _top(self, key: str) -> str:
         return self.res.actors[key].part_of or key
@@ -98,48 +122,64 @@ class DealReader:
         current: Cluster | None = None
         pending = Cluster()
         for sentence, doc in zip(self.article.sentences, self.docs, strict=True):
-            facts = facts_of(doc)
-            if not facts.about_deals:
+            clauses = clauses_of(doc)
+            if not any(facts.about_deals for facts in clauses):
                 continue
-            index = sentence.index
-            payers = self._places(index, facts.payers)
-            initiators = self._places(index, facts.initiators)
-            _extend(initiators, payers)
-            counterparties = [
-                k
-                for k in self._places(index, [*facts.counterparties, *facts.payees])
-                if k not in initiators
-            ]
-            payees = [k for k in self._places(index, facts.payees) if k not in initiators]
-            cluster = self._cluster_for(clusters, initiators, counterparties)
-            if cluster is None and (initiators or counterparties):
-                cluster = Cluster(similar_to=current if facts.similar else None)
-                if not clusters:
-                    cluster.absorb(pending)
-                clusters.append(cluster)
-            if cluster is None:
-                cluster = current or pending
-            _extend(cluster.initiators, initiators)
-            _extend(cluster.counterparties, counterparties)
-            _extend(cluster.payers, payers)
-            _extend(cluster.payees, payees)
-            cluster.statuses.extend(label for label, _ in facts.statuses)
-            _extend(cluster.purposes, facts.purposes)
-            _extend(cluster.amounts, facts.amounts)
-            for span in facts.critics:
-                critic = self._critic(index, span)
-                if critic and critic not in cluster.critics:
-                    cluster.critics.append(critic)
-            cluster.sentences.append(index)
-            if payers or payees:
-                cluster.payment_sentences.append(index)
-            if cluster is not pending:
-                current = cluster
+            for facts in clauses:  # a clause with no deal word still speaks of its sentence's
+                if not (facts.about_deals or facts.critics or facts.statuses or facts.purposes):
+                    continue
+                cluster = self._read_clause(sentence.index, facts, clusters, current, pending)
+                if cluster is not pending:
+                    current = cluster
         home = self._home(clusters)
         deals: list[Deal] = []
         for cluster in clusters:
             deals.extend(self._deals(cluster, home))
         return self._merge(deals)
+
+    def _read_clause(
+        self,
+        index: int,
+        facts: SentenceFacts,
+        clusters: list[Cluster],
+        current: Cluster | None,
+        pending: Cluster,
+    ) -> Cluster:
+        """Add what one clause says to the cluster it is about (opening one if it names new
+        parties); return that cluster."""
+        payers = self._places(index, facts.payers)
+        initiators = self._places(index, facts.initiators)
+        _extend(initiators, payers)
+        counterparties = [
+            k
+            for k in self._places(index, [*facts.counterparties, *facts.payees])
+            if k not in initiators
+        ]
+        payees = [k for k in self._places(index, facts.payees) if k not in initiators]
+        cluster = self._cluster_for(clusters, initiators, counterparties)
+        if cluster is None and (initiators or counterparties):
+            cluster = Cluster(similar_to=current if facts.similar else None)
+            if not clusters:
+                cluster.absorb(pending)
+            clusters.append(cluster)
+        if cluster is None:
+            cluster = current or pending
+        _extend(cluster.initiators, initiators)
+        _extend(cluster.counterparties, counterparties)
+        _extend(cluster.payers, payers)
+        _extend(cluster.payees, payees)
+        cluster.statuses.extend(label for label, _ in facts.statuses)
+        _extend(cluster.purposes, facts.purposes)
+        _extend(cluster.amounts, facts.amounts)
+        for span in facts.critics:
+            critic = self._critic(index, span)
+            if critic and critic not in cluster.critics:
+                cluster.critics.append(critic)
+        if index not in cluster.sentences:
+            cluster.sentences.append(index)
+        if (payers or payees) and index not in cluster.payment_sentences:
+            cluster.payment_sentences.append(index)
+        return cluster
 
     def _cluster_for(
         self, clusters: list[Cluster], initiators: list[str], counterparties: list[str]
@@ -174,16 +214,21 @@ class DealReader:
         initiators = cluster.initiators or ([home] if home else [])
         counterparties = [k for k in cluster.counterparties if k not in initiators]
         payers = list(cluster.payers)
-        payees = list(cluster.payees)
+        payees = [k for k in cluster.payees if k not in payers]
         template = cluster.similar_to
         # "similar agreements": the same shape of deal, so the same side pays
         if not payers and template and set(template.payers) & set(template.initiators):
             payers = list(initiators)
             payees = list(counterparties)
         # the initiator pays and no payee is named ("X will pay €Y to help …"): the money
-        # goes to the other side of the deal
+        # goes to the other side of the deal; and the other way round ("Y agreed to take back
+        # migrants in exchange for €Z")
         if payers and not payees and set(payers) <= set(initiators):
             payees = list(counterparties)
+        if payees and not payers:
+            payers = [k for k in initiators if k not in payees]
+            if not payers and set(payees) <= set(initiators):
+                payers = list(counterparties)
         groups: dict[str, list[str]] = {}
         for key in counterparties:
             top = self._top(key)
@@ -191,7 +236,7 @@ class DealReader:
             _extend(group, [top, key] if top != key else [key])
         if not groups and len(initiators) >= 2:
             groups[initiators[0]] = list(initiators)  # "A and B signed a deal": between them
-        status = max(cluster.statuses, key=STATUSES.index, default="proposed")
+        status = max(cluster.statuses, key=STATUSES.index, default=DEFAULT_STATUS)
         purposes = [p for p in PURPOSES if p in cluster.purposes]
         deals = []
         for group in groups.values():
