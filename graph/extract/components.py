@@ -425,8 +425,9 @@ class DealExtractor:
                 elif child.dep_ == "prep" and child.lower_ in {"to", "for"}:
                     for pobj in child.children:
                         payees.extend(_recipients(pobj))
-            if not any(_in_place(t) for t in payers):
-                payers.extend(_place_just_before(cue))  # the parse missed "the UK will pay"
+            written_before = _place_just_before(cue)  # "the UK will pay": plainer than a parse
+            if written_before:
+                payers = written_before
         elif label == "RECEIVE" and cue.pos_ == "VERB":
             objects = [c for c in cue.children if c.dep_ == "dobj"]
             if has_amount or any(

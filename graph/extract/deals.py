@@ -74,7 +74,9 @@ class DealReader:
                 found = self._place_before(sentence, offset + span[0])
             for key in found:
                 key = self._country(key)
-                if self.res.actors[key].type in PARTY_TYPES and key not in keys:
+                actor = self.res.actors[key]
+                # a party is a state or body with an ISO code: not a sea or a continent
+                if actor.type in PARTY_TYPES and actor.iso_code and key not in keys:
                     keys.append(key)
         return keys
 
@@ -147,15 +149,17 @@ class DealReader:
     ) -> Cluster:
         """Add what one clause says to the cluster it is about (opening one if it names new
         parties); return that cluster."""
+        # who is paid is plainer than who initiated: a co-signer who is paid is a payee
         payers = self._places(index, facts.payers)
+        payees = [k for k in self._places(index, facts.payees) if k not in payers]
         initiators = self._places(index, facts.initiators)
         _extend(initiators, payers)
+        initiators = [k for k in initiators if k not in payees]
         counterparties = [
             k
             for k in self._places(index, [*facts.counterparties, *facts.payees])
             if k not in initiators
         ]
-        payees = [k for k in self._places(index, facts.payees) if k not in initiators]
         cluster = self._cluster_for(clusters, initiators, counterparties)
         if cluster is None and (initiators or counterparties):
             cluster = Cluster(similar_to=current if facts.similar else None)
