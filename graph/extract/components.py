@@ -141,7 +141,7 @@ def _in_place(token: Token) -> bool:
 def _is_money(token: Token) -> bool:
     """Whether a phrase is an amount of money ("€30 million", "funding", "£120m")."""
     return any(
-        t.ent_type_ == "MONEY" or t.lower_ in _MONEY_WORDS or t.text in {"£", "€", "$"}
+        t.ent_type_ == "MONEY" or t.lemma_.lower() in _MONEY_WORDS or t.text in {"£", "€", "$"}
         for t in token.subtree
     )
 
@@ -359,6 +359,10 @@ class DealExtractor:
         for child in deal.children:
             if child.dep_ == "poss":
                 found.extend(_with_conjuncts(child))
+            if child.dep_ == "relcl":  # "a protocol that A and B have had since 2002"
+                for subject in child.children:
+                    if subject.dep_ == "nsubj" and subject.pos_ in {"PROPN", "NOUN"}:
+                        found.extend(_with_conjuncts(subject))
         verb = deal.head
         if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"}:
             if deal.dep_ == "pobj":

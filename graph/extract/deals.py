@@ -65,7 +65,11 @@ class DealReader:
         """The country an actor stands for: a place is itself; a person, their nationality."""
         return self.res.nationality.get(key, key)
 
-    def _places(self, sentence: int, spans: list[tuple[int, int]]) -> list[str]:
+    def _places(
+        self, sentence: int, spans: list[tuple[int, int]], people: bool = True
+    ) -> list[str]:
+        """The parties named in the spans: places, and with ``people`` the country a person
+        named there speaks for (a minister for their country)."""
         offset = self.article.sentences[sentence].start
         keys: list[str] = []
         for span in spans:
@@ -73,6 +77,8 @@ class DealReader:
             if not found and self._is_pronoun(sentence, span):
                 found = self._place_before(sentence, offset + span[0])
             for key in found:
+                if not people and self.res.actors[key].type == "Person":
+                    continue
                 key = self._country(key)
                 actor = self.res.actors[key]
                 # a party is a state or body with an ISO code: not a sea or a continent
@@ -150,8 +156,8 @@ class DealReader:
         """Add what one clause says to the cluster it is about (opening one if it names new
         parties); return that cluster."""
         # who is paid is plainer than who initiated: a co-signer who is paid is a payee
-        payers = self._places(index, facts.payers)
-        payees = [k for k in self._places(index, facts.payees) if k not in payers]
+        payers = self._places(index, facts.payers, people=False)
+        payees = [k for k in self._places(index, facts.payees, people=False) if k not in payers]
         initiators = self._places(index, facts.initiators)
         _extend(initiators, payers)
         initiators = [k for k in initiators if k not in payees]
