@@ -38,7 +38,7 @@ def load_pipeline(model: str | None = None) -> Any:
             f"spaCy model {name!r} is not installed; install it or set POLICYGRAPH_MODEL"
         ) from None
     ruler: Any = nlp.add_pipe("entity_ruler", name="pg_gazetteer", before="ner")
-    ruler.add_patterns(default_gazetteer().ruler_patterns())
+    ruler.add_patterns(default_gazetteer().ruler_patterns(include_metonyms=True))
     nlp.add_pipe("pg_name_guard", after="ner")
     nlp.add_pipe("pg_deal_extractor", last=True)
     return nlp
