@@ -20,7 +20,26 @@ from graph.model import PURPOSES, STATUSES, Actor, Article, Deal, Evidence
 from graph.vocab import slug
 
 PARTY_TYPES = {"Country", "Region", "Supranational"}
-PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
+# words that stand for a government named earlier in the sentence ("In Britain, … the
+# government's treaty with X")
+STAND_INS = {
+    "it",
+    "its",
+    "they",
+    "their",
+    "them",
+    "itself",
+    "government",
+    "government's",
+    "governments",
+    "ministers",
+    "officials",
+    "authorities",
+    "administration",
+    "state",
+    "country",
+    "nation",
+}
 # a deal reported with no word for its state is one that exists ("under the agreement")
 DEFAULT_STATUS = "concluded"
 
@@ -89,7 +108,7 @@ class DealReader:
     def _is_pronoun(self, sentence: int, span: tuple[int, int]) -> bool:
         offset = self.article.sentences[sentence].start
         text = self.article.text[offset + span[0] : offset + span[1]].strip().lower()
-        return text in PRONOUNS
+        return text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in STAND_INS
 
     def _place_before(self, sentence: int, offset: int) -> list[str]:
         """The last place mentioned before ``offset`` in the sentence ("Britain, where the
@@ -205,7 +224,10 @@ class DealReader:
             if counterparties and tops & theirs and same_side:
                 return cluster
             shared = initiators and set(initiators) & set(cluster.initiators)
-            if shared and (not counterparties or not cluster.counterparties):
+            # one side waiting for the other ("similar arrangements were reached by X", then
+            # "X reached them with A and B"); a deal already between two initiators is whole
+            one_sided = len(cluster.initiators) == 1 or (len(initiators) == 1 and not counterparties)
+            if shared and one_sided and (not counterparties or not cluster.counterparties):
                 return cluster
         return None
 
