@@ -490,7 +490,10 @@ class Gazetteer:
         sub = hits[0][0]
         folded = fold(sub.name).split()
         # the matched words, with the subdivision's own capitalisation
-        start = next(i for i in range(len(folded)) if _words(" ".join(folded[i:]))[:n] == query)
+        starts = (i for i in range(len(folded)) if _words(" ".join(folded[i:]))[:n] == query)
+        start = next(starts, None)
+        if start is None:  # the name splits otherwise than its words ("Baden-Württemberg")
+            return sub, " ".join(w.title() for w in query)
         return sub, " ".join(folded[start : start + n])
 
     def _subdivision_place(self, sub: Any, surface: str) -> Place:

@@ -294,3 +294,9 @@ def test_gazetteer_public_functions_have_docstrings() -> None:
     for obj in public:
         func = obj.__func__ if isinstance(obj, classmethod) else obj
         assert inspect.getdoc(func), func
+
+
+@pytest.mark.parametrize("name", ["Baden-Württemberg", "Württemberg", "Île-de-France"])
+def test_gazetteer_subdivision_with_hyphens_or_brackets_is_found_without_error(gaz, name):
+    place = gaz.find_subdivision(name)
+    assert place is not None and place.type == "Region"

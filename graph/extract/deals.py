@@ -226,7 +226,8 @@ class DealReader:
             shared = initiators and set(initiators) & set(cluster.initiators)
             # one side waiting for the other ("similar arrangements were reached by X", then
             # "X reached them with A and B"); a deal already between two initiators is whole
-            one_sided = len(cluster.initiators) == 1 or (len(initiators) == 1 and not counterparties)
+            waiting = len(initiators) == 1 and not counterparties
+            one_sided = len(cluster.initiators) == 1 or waiting
             if shared and one_sided and (not counterparties or not cluster.counterparties):
                 return cluster
         return None

@@ -197,8 +197,11 @@ class Resolver:
                     continue
                 label = ent.label_
                 if label == "PERSON":
-                    if self.gazetteer.lookup(text) is not None:
-                        label = "GPE"  # the model's person is a place ("Kigali")
+                    single = len(text.split()) == 1
+                    if self.gazetteer.lookup(text) is not None or (
+                        single and self.gazetteer.find_subdivision(text) is not None
+                    ):
+                        label = "GPE"  # the model's person is a place ("Kigali", "Kent")
                     elif _looks_like_a_name(text):
                         people.append(mention)
                         continue
@@ -207,6 +210,8 @@ class Resolver:
                 if label not in PLACE_LABELS:
                     continue
                 place = self.gazetteer.lookup(text)
+                if place is None and label == "NORP" and text.endswith("s"):
+                    place = self.gazetteer.lookup(text[:-1])  # "Syrians" → "Syrian"
                 if place is None and label in {"GPE", "LOC"}:
                     parent = next(
                         (
