@@ -37,6 +37,7 @@ if not Doc.has_extension("pg_clauses"):
 
 CharSpan = tuple[int, int]
 
+_MODALS = {"could", "would", "might", "may"}
 _DEMAND_VERBS = {
     "call",
     "urge",
@@ -132,6 +133,7 @@ def _noun_phrase(token: Token) -> Span:
 
 _PLACE_ENTS = {"GPE", "NORP", "LOC", "ORG"}
 _BETWEEN_SUBJECT_AND_VERB = {"AUX", "PART", "ADV"}
+_CONTROL_VERBS = {"agree", "promise", "pledge", "plan", "decide", "offer", "want", "intend"}
 
 
 def _in_place(token: Token) -> bool:
@@ -167,10 +169,16 @@ def _recipients(token: Token) -> list[Token]:
 def _place_just_before(verb: Token) -> list[Token]:
     """The place written right before a verb, over auxiliaries and adverbs ("the UK will
     pay"): a fallback where the parse gave the verb another subject."""
+    doc = verb.doc
     index = verb.i - 1
-    while index >= 0 and (
-        verb.doc[index].pos_ in _BETWEEN_SUBJECT_AND_VERB or verb.doc[index].lower_ == "to"
-    ):
+    while index >= 0:
+        token = doc[index]
+        if token.lower_ == "to":  # "is to pay", "agreed to pay"; not "with X to fund"
+            before = doc[index - 1] if index > 0 else None
+            if before is None or not (before.pos_ == "AUX" or before.lemma_ in _CONTROL_VERBS):
+                return []
+        elif not (token.pos_ in _BETWEEN_SUBJECT_AND_VERB or token.lemma_ in _CONTROL_VERBS):
+            break
         index -= 1
     if index >= 0 and _in_place(verb.doc[index]):
         return [verb.doc[index]]
@@ -204,6 +212,11 @@ def _in_purpose_or_demand(token: Token) -> bool:
             return False
         item = item.head
     return False
+
+
+def _hypothetical(token: Token) -> bool:
+    """Whether a cue is only possible ("the deal could be scrapped", "might collapse")."""
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children)
 
 
 def _negated(token: Token) -> bool:
@@ -316,7 +329,11 @@ class DealExtractor:
                 continue
             by_preposition = token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
             if by_preposition and _attached_to(token.head.head, anchors):
-                facts.counterparties.extend(_span(t) for t in _with_conjuncts(token))
+                spans = [_span(t) for t in _with_conjuncts(token)]
+                if token.head.lower_ in {"between", "among"}:
+                    facts.initiators.extend(spans)  # "a deal between A and B": both sides
+                else:
+                    facts.counterparties.extend(spans)
         commentary = {span.root for _, span in matches["critic_cues"]}
         for token in deal_tokens:
             facts.initiators.extend(self._initiators(token, commentary))
@@ -327,8 +344,12 @@ class DealExtractor:
                     facts.counterparties.extend(_span(t) for t in _with_conjuncts(child))
 
         for label, span in matches["status_cues"]:
-            if not _negated(span.root) and not _in_purpose_or_demand(span.root):
-                facts.statuses.append((label, _span(span)))
+            cue = span.root
+            if _negated(cue) or _in_purpose_or_demand(cue) or _hypothetical(cue):
+                continue
+            if cue.lemma_ == "end" and any(c.dep_ == "prt" for c in cue.children):
+                continue  # "could end up funding": no ending
+            facts.statuses.append((label, _span(span)))
         for label, _ in matches["purpose_cues"]:
             if label not in facts.purposes:
                 facts.purposes.append(label)
@@ -412,10 +433,18 @@ class DealExtractor:
             ):
                 subject = subject.head  # "Spain has agreed to give Morocco €30m"
             if subject != cue:
-                for child in subject.children:
-                    if child.dep_ == "nsubj":
-                        payers.extend(_with_conjuncts(child))
-            for child in cue.children:
+                controller = [c for c in subject.children if c.dep_ == "dobj"]
+                if controller:  # "Cyprus presses the EU to fund X": the EU would pay
+                    payers.extend(_with_conjuncts(controller[0]))
+                else:
+                    for child in subject.children:
+                        if child.dep_ == "nsubj":
+                            payers.extend(_with_conjuncts(child))
+            children = list(cue.children)
+            if not any(c.dep_ in {"dobj", "dative"} for c in children):
+                # "fund, train and equip the coastguard": the object is shared
+                children += [c for v in cue.conjuncts for c in v.children if c.dep_ == "dobj"]
+            for child in children:
                 if child.dep_ in {"nsubj"}:
                     payers.extend(_with_conjuncts(child))
                 elif child.dep_ == "nsubjpass":

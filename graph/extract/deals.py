@@ -9,6 +9,7 @@ deal per counterparty country: "talks with A, B and C" are three deals.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ STAND_INS = {
     "country",
     "nation",
 }
+BLOC = re.compile(r"\bthe bloc\b", re.IGNORECASE)
 # a deal reported with no word for its state is one that exists ("under the agreement")
 DEFAULT_STATUS = "concluded"
 
@@ -111,17 +113,32 @@ class DealReader:
         return text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in STAND_INS
 
     def _place_before(self, sentence: int, offset: int) -> list[str]:
-        """The last place mentioned before ``offset`` in the sentence ("Britain, where the
-        government awaits a ruling on its agreement with …": its = Britain)."""
-        before = [
-            m
+        """The last party named before ``offset`` in the sentence ("Britain, where the
+        government awaits a ruling on its agreement with …": its = Britain); "the bloc"
+        counts as naming the supranational body the article speaks of."""
+        candidates = [
+            (m.start, m.key)
             for m in self.res.mentions
             if m.sentence == sentence
             and m.key
             and m.end <= offset
             and self.res.actors[m.key].type in PARTY_TYPES
         ]
-        return [max(before, key=lambda m: m.start).key] if before else []  # type: ignore[list-item]
+        start = self.article.sentences[sentence].start
+        body = self._main_body()
+        if body:
+            text = self.article.text[start:offset]
+            candidates += [(start + m.start(), body) for m in BLOC.finditer(text)]
+        return [max(candidates)[1]] if candidates else []  # type: ignore[list-item]
+
+    def _main_body(self) -> str | None:
+        """The supranational body the article mentions most, if any."""
+        counts = Counter(
+            m.key
+            for m in self.res.mentions
+            if m.key and self.res.actors[m.key].type == "Supranational"
+        )
+        return counts.most_common(1)[0][0] if counts else None
 
     def _top(self, key: str) -> str:
         return self.res.actors[key].part_of or key
