@@ -381,3 +381,12 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """A busy store is reported after half a second instead of fifteen, to keep tests fast."""
     monkeypatch.setenv("POLICYGRAPH_LOCK_WAIT", "0.5")
+
+
+# The CLI's JSON contract (issue 2): tools outside the project read these keys.
+CONTRACT_DEAL_KEYS = frozenset(
+    {"iri", "label", "status", "parties", "payers", "payees", "purposes", "amount",
+     "criticised_by", "sources"}
+)  # fmt: skip
+CONTRACT_SOURCE_KEYS = frozenset({"article", "date", "sentence"})
+CONTRACT_ACTOR_KEYS = frozenset({"iri", "label", "type", "iso_code", "wikidata"})

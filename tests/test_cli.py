@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import CONTRACT_ACTOR_KEYS, CONTRACT_DEAL_KEYS, CONTRACT_SOURCE_KEYS
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
@@ -541,20 +542,6 @@ def test_cli_remote_store_url(
 
 # --- the real pipeline, end to end ---------------------------------------------------------
 
-CONTRACT_DEAL = {
-    "iri",
-    "label",
-    "status",
-    "parties",
-    "payers",
-    "payees",
-    "purposes",
-    "amount",
-    "criticised_by",
-    "sources",
-}
-CONTRACT_ACTOR = {"iri", "label", "type", "iso_code", "wikidata"}
-
 
 @pytest.mark.model
 def test_cli_ingest_with_the_real_pipeline_keeps_the_json_contract(
@@ -570,14 +557,14 @@ def test_cli_ingest_with_the_real_pipeline_keeps_the_json_contract(
 
     assert len(deals) == 5
     for deal in deals:
-        assert deal.keys() >= CONTRACT_DEAL
+        assert deal.keys() >= CONTRACT_DEAL_KEYS
         assert deal["status"] in {"proposed", "negotiating", "concluded", "suspended", "terminated"}
         assert deal["amount"] is None or isinstance(deal["amount"], str)
         assert all(isinstance(p, str) for p in deal["purposes"])
         for key in ("parties", "payers", "payees", "criticised_by"):
-            assert all(actor.keys() == CONTRACT_ACTOR for actor in deal[key])
+            assert all(actor.keys() == CONTRACT_ACTOR_KEYS for actor in deal[key])
         for source in deal["sources"]:
-            assert {"article", "date", "sentence"} <= source.keys()
+            assert source.keys() >= CONTRACT_SOURCE_KEYS
             assert source["date"] == "2024-11-18"
     pays = {(a["label"], b["label"]) for d in deals for a in d["payers"] for b in d["payees"]}
     assert pays == {
@@ -587,7 +574,7 @@ def test_cli_ingest_with_the_real_pipeline_keeps_the_json_contract(
         ("Italy", "Tunisia"),
         ("Italy", "Libya"),
     }
-    assert all(e.keys() == CONTRACT_ACTOR | {"mentions"} for e in entities)
+    assert all(e.keys() == CONTRACT_ACTOR_KEYS | {"mentions"} for e in entities)
 
 
 def test_cli_shacl_violation_aborts_the_whole_ingest_with_one_line(

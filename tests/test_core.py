@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import CONTRACT_ACTOR_KEYS, CONTRACT_DEAL_KEYS, CONTRACT_SOURCE_KEYS
 from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.term import Node
@@ -23,20 +24,9 @@ from graph.rdf import article_graph_iri, to_graph
 from graph.store import EmbeddedStore
 from graph.vocab import actor_iri, deal_iri
 
-DEAL_KEYS = {
-    "iri",
-    "label",
-    "status",
-    "parties",
-    "payers",
-    "payees",
-    "purposes",
-    "amount",
-    "criticised_by",
-    "sources",
-}
-SOURCE_KEYS = {"article", "date", "sentence"}
-ACTOR_KEYS = {"iri", "label", "type", "iso_code", "wikidata"}
+DEAL_KEYS = CONTRACT_DEAL_KEYS
+SOURCE_KEYS = CONTRACT_SOURCE_KEYS
+ACTOR_KEYS = CONTRACT_ACTOR_KEYS
 UK, TURKEY = str(actor_iri("country/GB")), str(actor_iri("country/TR"))
 KURDISTAN = str(actor_iri("region/IQ-KR"))
 UK_TURKEY = str(deal_iri([UK, TURKEY]))

@@ -524,23 +524,10 @@ def _clause_head(token: Token) -> Token:
     return item
 
 
-_NAME_PARTICLES = {
-    "von",
-    "van",
-    "der",
-    "den",
-    "de",
-    "da",
-    "di",
-    "del",
-    "della",
-    "la",
-    "le",
-    "bin",
-    "al",
-    "el",
-    "ter",
-}
+NAME_PARTICLES = {
+    "von", "van", "der", "den", "de", "da", "di", "del", "della", "la", "le", "bin", "al",
+    "el", "ter",
+}  # fmt: skip
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
 _NOT_NAME_WORDS = {
     "chancellor",
@@ -594,7 +581,7 @@ def name_guard(doc: Doc) -> Doc:
             if end > ent.end:
                 label = "PERSON"
         if label == "PERSON":
-            while end < len(doc) and doc[end - 1].lower_ in _NAME_PARTICLES:
+            while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES:
                 following = ents[index + 1] if index + 1 < len(ents) else None
                 if _bare_name_word(doc[end]):
                     end += 1

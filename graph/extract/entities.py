@@ -18,7 +18,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from spacy.tokens import Doc
 
-from graph.extract.components import CharSpan, facts_of
+from graph.extract.components import NAME_PARTICLES, CharSpan, facts_of
 from graph.gazetteer import Gazetteer, Place, fold
 from graph.model import Actor, ActorType, Article, Evidence
 from graph.vocab import slug
@@ -32,23 +32,6 @@ TITLES = re.compile(
 )
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 FUZZY_NAME = 85
-NAME_PARTICLES = {
-    "von",
-    "van",
-    "der",
-    "den",
-    "de",
-    "da",
-    "di",
-    "del",
-    "della",
-    "la",
-    "le",
-    "bin",
-    "al",
-    "el",
-    "ter",
-}
 
 
 @cache
