@@ -191,6 +191,8 @@ def _attached_to(token: Token, anchors: set[Token], steps: int = 3) -> bool:
     for _ in range(steps + 1):
         if token in anchors:
             return True
+        if token.pos_ in {"VERB", "AUX"} and any(c in anchors for c in token.children):
+            return True  # "follows agreements with A and with B": B hangs from the verb
         if token.dep_ not in {"prep", "pobj", "compound", "amod", "appos", "nmod"}:
             return False
         token = token.head

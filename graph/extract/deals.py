@@ -204,7 +204,10 @@ class DealReader:
         ]
         cluster = self._cluster_for(clusters, initiators, counterparties)
         if cluster is None and (initiators or counterparties):
-            cluster = Cluster(similar_to=current if facts.similar else None)
+            # "a similar arrangement": like the last deal the article described with money
+            paying = [c for c in clusters if c.payers]
+            template = paying[-1] if paying else current
+            cluster = Cluster(similar_to=template if facts.similar else None)
             if not clusters:
                 cluster.absorb(pending)
             clusters.append(cluster)
