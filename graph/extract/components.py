@@ -93,8 +93,10 @@ class SentenceFacts:
 
     @property
     def about_deals(self) -> bool:
-        """Whether the sentence speaks of a deal at all (a deal word or a payment)."""
-        return bool(self.deal_terms) or self.payment
+        """Whether the sentence speaks of a deal at all: a deal word, a payment, or talks
+        with a named party."""
+        talks = any(label == "negotiating" for label, _ in self.statuses)
+        return bool(self.deal_terms) or self.payment or (talks and bool(self.counterparties))
 
 
 def _span(token: Token | Span) -> CharSpan:
@@ -418,6 +420,8 @@ class DealExtractor:
                 continue
             for child in item.children:
                 if child.dep_ == "nsubj" and child.pos_ in {"PROPN", "NOUN"}:
+                    if token is not None and token.root in child.subtree:
+                        continue  # "talks with X are advanced": the subject holds X itself
                     found.extend(t for t in _with_conjuncts(child) if t not in found)
         return [_span(_noun_phrase(t)) for t in found]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from graph.extract.components import SentenceFacts, clauses_of
+from graph.extract.components import SentenceFacts, clauses_of, facts_of
 from graph.extract.entities import Resolution
 from graph.model import PURPOSES, STATUSES, Actor, Article, Deal, Evidence
 from graph.vocab import slug
@@ -81,6 +81,7 @@ class DealReader:
         self.docs = docs
         self.res = res
         self.new_actors: list[Actor] = []
+        self._not_stand_in: set[str] = set()
 
     def _country(self, key: str) -> str:
         """The country an actor stands for: a place is itself; a person, their nationality."""
@@ -123,6 +124,7 @@ class DealReader:
             and m.key
             and m.end <= offset
             and self.res.actors[m.key].type in PARTY_TYPES
+            and m.key not in self._not_stand_in
         ]
         start = self.article.sentences[sentence].start
         body = self._main_body()
@@ -169,6 +171,11 @@ class DealReader:
             clauses = clauses_of(doc)
             if not any(facts.about_deals for facts in clauses):
                 continue
+            # a stand-in ("officials", "it") is never one of the sentence's counterparties
+            whole = facts_of(doc)
+            self._not_stand_in = set(
+                self._places(sentence.index, [*whole.counterparties, *whole.payees])
+            )
             for facts in clauses:  # a clause with no deal word still speaks of its sentence's
                 if not (facts.about_deals or facts.critics or facts.statuses or facts.purposes):
                     continue
