@@ -209,7 +209,10 @@ class DealReader:
             for k in self._places(index, [*facts.counterparties, *facts.payees])
             if k not in initiators
         ]
-        cluster = self._cluster_for(clusters, initiators, counterparties)
+        cluster = None
+        if payees and not payers:  # money for X from someone unnamed: X's paid deal
+            cluster = self._cluster_for([c for c in clusters if c.payers], [], counterparties)
+        cluster = cluster or self._cluster_for(clusters, initiators, counterparties)
         if cluster is None and (initiators or counterparties):
             # "a similar arrangement": like the last deal the article described with money
             paying = [c for c in clusters if c.payers]
