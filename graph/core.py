@@ -249,7 +249,9 @@ class PolicyGraph:
             if row["purpose"] and row["purpose"] not in record["purposes"]:
                 record["purposes"].append(row["purpose"])
             if row["amount"]:
-                record["amounts"].append((row["article"], row["amount"]))
+                value = float(row["value"]) if row["value"] is not None else None
+                written = (row["amount"], value, row["currency"])
+                record["amounts"].append((row["article"], written))
         sources: dict[str, list[dict[str, Any]]] = {}
         for row in self.select("deal-evidence", deal=bound):
             source = {
@@ -288,7 +290,9 @@ class PolicyGraph:
                     "payers": [actor(a) for a in sorted(roles.get("payer", []))],
                     "payees": [actor(a) for a in sorted(roles.get("payee", []))],
                     "purposes": sorted(record["purposes"]),
-                    "amount": amounts[-1] if amounts else None,
+                    "amount": amounts[-1][0] if amounts else None,
+                    "amount_value": amounts[-1][1] if amounts else None,
+                    "currency": amounts[-1][2] if amounts else None,
                     "criticised_by": [actor(a) for a in sorted(roles.get("critic", []))],
                     "sources": ranked,
                     "status_history": [

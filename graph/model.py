@@ -134,6 +134,8 @@ class Deal:
     status: Status = "proposed"
     purposes: list[str] = field(default_factory=list)
     amount: str | None = None
+    amount_value: float | None = None
+    currency: str | None = None
     criticised_by: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
 

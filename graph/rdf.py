@@ -7,6 +7,8 @@ reported by several articles is one node with a status claim and evidence from e
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SDO, XSD, Graph, Literal, URIRef
 
 from graph.model import Actor, Deal, Evidence, Extraction
@@ -90,6 +92,11 @@ def to_graph(extraction: Extraction) -> Graph:
             graph.add((node, PG.purpose, purpose_iri(purpose)))
         if deal.amount:
             graph.add((node, PG.amount, Literal(deal.amount)))
+        if deal.amount_value is not None:
+            value = Decimal(str(deal.amount_value)).quantize(Decimal(1))
+            graph.add((node, PG.amountValue, Literal(value, datatype=XSD.decimal)))
+        if deal.currency:
+            graph.add((node, PG.currency, Literal(deal.currency)))
         for key in deal.criticised_by:
             graph.add((node, PG.criticisedBy, actor_iri(key)))
         evidence_nodes = [evidence(ev) for ev in deal.evidence]

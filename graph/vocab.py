@@ -65,6 +65,8 @@ class PG(DefinedNamespace):
     statusClaim: URIRef
     purpose: URIRef
     amount: URIRef
+    amountValue: URIRef
+    currency: URIRef
     criticisedBy: URIRef
     evidence: URIRef
 

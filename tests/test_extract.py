@@ -356,3 +356,20 @@ def test_extract_the_same_deal_in_two_articles_is_one_node_with_its_history():
         ]
         pg.ingest([ARTICLES / "uk-rwanda-scrapped.txt"], date="2024-07-06")  # again
         assert len(pg.timeline("GB+RW")) == 2 and len(pg.deals()) == 1
+
+
+@pytest.mark.model
+def test_extract_amounts_are_normalised_and_kept_as_written(sample_graph):
+    deals, _ = _read("mixed-phrasings.txt")
+    spain = next(d for d in deals if {p["iso_code"] for p in d["parties"]} == {"ES", "MA"})
+    assert (spain["amount"], spain["amount_value"], spain["currency"]) == (
+        "€30 million",
+        30_000_000.0,
+        "EUR",
+    )
+    uk = next(d for d in sample_graph.deals() if d["payees"][0]["iso_code"] == "TR")
+    assert (uk["amount"], uk["amount_value"], uk["currency"]) == (
+        "multi-million pound",
+        None,
+        "GBP",
+    )

@@ -462,6 +462,19 @@ BREAKAGES = {
     "statement without evidence": Breakage(
         "StatementShape-valid.ttl", ((PG.Statement, PG.evidence, ()),), "StatementShape-evidence"
     ),
+    "deal amount value negative": Breakage(
+        "DealShape-valid.ttl",
+        _deal((PG.amountValue, (Literal("-5", datatype=XSD.decimal),))),
+        "DealShape-amountValue",
+    ),
+    "deal amount value as text": Breakage(
+        "DealShape-valid.ttl",
+        _deal((PG.amountValue, (Literal("120m"),))),
+        "DealShape-amountValue",
+    ),
+    "deal currency not iso 4217": Breakage(
+        "DealShape-valid.ttl", _deal((PG.currency, (Literal("pounds"),))), "DealShape-currency"
+    ),
 }
 
 

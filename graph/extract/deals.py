@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from graph.extract.amounts import parse_amount
 from graph.extract.components import SentenceFacts, clauses_of, facts_of
 from graph.extract.entities import Resolution
 from graph.model import PURPOSES, STATUSES, Actor, Article, Deal, Evidence
@@ -301,6 +302,7 @@ class DealReader:
             groups[initiators[0]] = list(initiators)  # "A and B signed a deal": between them
         status = max(cluster.statuses, key=STATUSES.index, default=DEFAULT_STATUS)
         purposes = [p for p in PURPOSES if p in cluster.purposes]
+        amount = parse_amount(cluster.amounts[0]) if cluster.amounts else None
         deals = []
         for group in groups.values():
             parties = list(dict.fromkeys([*initiators, *group]))
@@ -313,7 +315,9 @@ class DealReader:
                 payees=group_payees,
                 status=status,  # type: ignore[arg-type]
                 purposes=purposes,
-                amount=cluster.amounts[0] if cluster.amounts else None,
+                amount=amount.text if amount else None,
+                amount_value=amount.value if amount else None,
+                currency=amount.currency if amount else None,
                 criticised_by=list(cluster.critics),
                 evidence=self._evidence(cluster, group),
             )
@@ -350,5 +354,7 @@ class DealReader:
             _extend(kept.criticised_by, deal.criticised_by)
             kept.evidence.extend(e for e in deal.evidence if e not in kept.evidence)
             kept.status = max(kept.status, deal.status, key=STATUSES.index)  # type: ignore[assignment]
-            kept.amount = kept.amount or deal.amount
+            if not kept.amount and deal.amount:
+                kept.amount, kept.amount_value = deal.amount, deal.amount_value
+                kept.currency = deal.currency
         return list(merged.values())
