@@ -235,6 +235,7 @@ def evaluate_folder(folder: Any, model: str | None = None) -> tuple[Scores, list
         raise InputError(f"{folder}: no *.gold.json files")
     total = Scores()
     results = []
+    read: dict[str, tuple[Any, dict[str, Any]]] = {}
     for path in golds:
         try:
             gold = json.loads(path.read_text(encoding="utf-8"))
@@ -242,8 +243,73 @@ def evaluate_folder(folder: Any, model: str | None = None) -> tuple[Scores, list
             raise InputError(f"{path}: not valid JSON ({error.msg}, line {error.lineno})") from None
         text_path = folder / gold.get("file", path.name.replace(".gold.json", ".txt"))
         with PolicyGraph.open(None, "write", model) as pg:  # the pipeline is loaded once
-            pg.ingest([text_path], date=gold.get("date"), outlet=gold.get("outlet"))
+            prepared = pg.prepare_files(
+                [text_path], date=gold.get("date"), outlet=gold.get("outlet")
+            )
+            pg.write(prepared)
             scores = score_article(gold, pg.deals(), pg.entities())
+        read[text_path.name] = (prepared[0], gold)
         total.add(scores, prefix=f"{text_path.name}: ")
         results.append(ArticleResult(text_path.name, scores))
+    total.measures["tracking"] = score_tracking(read, model)
     return total, results
+
+
+def score_tracking(read: Mapping[str, tuple[Any, Mapping[str, Any]]], model: str | None) -> Measure:
+    """Cross-article tracking: for every ``same_deal_as`` link between two annotated articles,
+    both are written, in date order, into one store; the link holds if one deal matches both
+    party sets, cites both articles and has the later article's status class."""
+    from graph.core import PolicyGraph
+
+    measure = Measure()
+    seen: set[frozenset[tuple[str, tuple[str, ...]]]] = set()
+    for name, (_, gold) in sorted(read.items()):
+        for link in gold.get("same_deal_as", []):
+            other = link.get("other_file")
+            if other not in read:
+                continue
+            pair = frozenset(
+                {(name, tuple(sorted(link["this"]))), (other, tuple(sorted(link["other"])))}
+            )
+            if pair in seen:
+                continue
+            seen.add(pair)
+            ends = sorted(pair, key=lambda end: (read[end[0]][1].get("date") or "", end[0]))
+            label = " & ".join(f"{file}:{'+'.join(parties)}" for file, parties in ends)
+            with PolicyGraph.open(None, "write", model) as pg:
+                pg.write([read[file][0] for file, _ in ends])
+                held = _tracked(pg.deals(), ends, read)
+            if held:
+                measure.tp += 1
+            else:
+                measure.fn += 1
+                measure.misses.append(label)
+    return measure
+
+
+def _tracked(
+    deals: Sequence[Mapping[str, Any]],
+    ends: Sequence[tuple[str, tuple[str, ...]]],
+    read: Mapping[str, tuple[Any, Mapping[str, Any]]],
+) -> bool:
+    def matching(parties: tuple[str, ...]) -> set[str]:
+        return {
+            d["iri"]
+            for d in deals
+            if _jaccard(set(parties), {_code(a) for a in d["parties"]}) >= MATCH_THRESHOLD
+        }
+
+    found = matching(ends[0][1]) & matching(ends[1][1])
+    if len(found) != 1:
+        return False
+    deal = next(d for d in deals if d["iri"] in found)
+    articles = {str(read[file][0].graph.identifier) for file, _ in ends}
+    if not articles <= {s["article"] for s in deal["sources"]}:
+        return False
+    later_file, later_parties = ends[1]
+    later = [
+        g
+        for g in read[later_file][1].get("deals", [])
+        if sorted(g["parties"]) == list(later_parties)
+    ]
+    return not later or STATUS_CLASS[later[0]["status"]] == STATUS_CLASS.get(deal["status"])
