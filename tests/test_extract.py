@@ -373,3 +373,23 @@ def test_extract_amounts_are_normalised_and_kept_as_written(sample_graph):
         None,
         "GBP",
     )
+
+
+def test_extract_dependency_patterns_load_and_name_their_relations(reader):
+    """The DependencyMatcher file: every pattern loads, and "X will pay Y" matches it."""
+    from graph.extract.components import DEPENDENCY_FILE
+
+    lines = (PATTERN_DIR / f"{DEPENDENCY_FILE}.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(reader.dependency) == len([line for line in lines if line.strip()])
+    doc = parsed(
+        ["Spain", "will", "pay", "Morocco", "."],
+        [2, 2, 2, 2, 2],
+        ["nsubj", "aux", "ROOT", "dobj", "punct"],
+        ["PROPN", "AUX", "VERB", "PROPN", "PUNCT"],
+        ["Spain", "will", "pay", "Morocco", "."],
+        ents=["B-GPE", "O", "O", "B-GPE", "O"],
+    )
+    relations = reader.relations(doc)
+    assert [(label, nodes["payer"].text, nodes["payee"].text) for label, nodes in relations] == [
+        ("SUBJECT_PAYS_OBJECT", "Spain", "Morocco")
+    ]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -29,6 +29,7 @@ PATTERN_FILES = (
     "critic_cues",
     "roles",
 )
+DEPENDENCY_FILE = "dependency_patterns"  # DependencyMatcher patterns: relations in the parse
 
 if not Doc.has_extension("pg_facts"):
     Doc.set_extension("pg_facts", default=None)
@@ -246,6 +247,8 @@ class DealExtractor:
         self.name = name
         self.matchers: dict[str, Matcher] = {}
         self.ids: dict[str, str] = {}
+        self.dependency = DependencyMatcher(nlp.vocab)
+        self.dependency_nodes: dict[str, list[str]] = {}
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> DealExtractor:
         """Load every pattern file (``<kind>.jsonl``: one ``{"label", "pattern"}`` per line)."""
@@ -260,6 +263,14 @@ class DealExtractor:
                 self.ids[key] = entry.get("id", entry["label"])
                 matcher.add(key, [entry["pattern"]])
             self.matchers[kind] = matcher
+        self.dependency = DependencyMatcher(self.nlp.vocab)
+        lines = (path / f"{DEPENDENCY_FILE}.jsonl").read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if line.strip():
+                entry = json.loads(line)
+                key = f"{entry['label']}:{number}"
+                self.dependency.add(key, [entry["pattern"]])
+                self.dependency_nodes[key] = [node["RIGHT_ID"] for node in entry["pattern"]]
         return self
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
@@ -269,6 +280,17 @@ class DealExtractor:
         matches = self.match(doc)
         self.set_annotations(doc, matches)
         return doc
+
+    def relations(self, doc: Doc) -> list[tuple[str, dict[str, Token]]]:
+        """Every DependencyMatcher match: its label and its tokens by node name."""
+        found: list[tuple[str, dict[str, Token]]] = []
+        if not (doc.has_annotation("DEP") and doc.has_annotation("POS")):
+            return found  # nothing to match on an unparsed text
+        for match_id, token_ids in self.dependency(doc):
+            key = self.nlp.vocab.strings[match_id]
+            nodes = dict(zip(self.dependency_nodes[key], (doc[i] for i in token_ids), strict=True))
+            found.append((key.split(":")[0], nodes))
+        return found
 
     def match(self, doc: Doc) -> dict[str, list[tuple[str, Span]]]:
         """Every pattern match, by pattern file, as ``(label, span)``."""
@@ -314,6 +336,7 @@ class DealExtractor:
             for kind, rows in all_matches.items()
         }
         facts = SentenceFacts()
+        self._relations(doc, facts, inside)
         deal_tokens = [span.root for _, span in matches["deal_terms"]]
         facts.deal_terms = [_span(t) for t in deal_tokens]
         for token in deal_tokens:
@@ -376,7 +399,29 @@ class DealExtractor:
                         for pobj in prep.children:
                             if pobj.dep_ == "pobj":
                                 facts.part_of.append((_span(token.head), _span(pobj)))
+        for name in ("counterparties", "initiators", "payers", "payees"):
+            setattr(facts, name, list(dict.fromkeys(getattr(facts, name))))
         return facts
+
+    def _relations(self, doc: Doc, facts: SentenceFacts, inside: Any) -> None:
+        """The relations the dependency patterns name directly: "a deal with X", "talks
+        with X", "a deal between A and B", "A pays B", "funding for X", "X … in exchange for
+        €Y". The code after them covers what patterns cannot (control verbs, fallbacks)."""
+        for label, nodes in self.relations(doc):
+            if not inside(next(iter(nodes.values()))):
+                continue
+            if "counterparty" in nodes:
+                facts.counterparties.extend(
+                    _span(t) for t in _with_conjuncts(nodes["counterparty"])
+                )
+            if "initiator" in nodes:
+                facts.initiators.extend(_span(t) for t in _with_conjuncts(nodes["initiator"]))
+            if "payer" in nodes:
+                facts.payers.extend(_span(t) for t in _with_conjuncts(nodes["payer"]))
+            if "payee" in nodes:
+                facts.payees.extend(_span(t) for t in _with_conjuncts(nodes["payee"]))
+            if label in {"SUBJECT_PAYS_OBJECT", "FUNDING_FOR", "EXCHANGE_FOR_MONEY"}:
+                facts.payment = True
 
     @staticmethod
     def _initiators(deal: Token, commentary: set[Token]) -> list[CharSpan]:
