@@ -393,3 +393,21 @@ def test_extract_dependency_patterns_load_and_name_their_relations(reader):
     assert [(label, nodes["payer"].text, nodes["payee"].text) for label, nodes in relations] == [
         ("SUBJECT_PAYS_OBJECT", "Spain", "Morocco")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Home Office", "Government"),
+        ("Border Force", "Government"),
+        ("Democratic Party", "PoliticalParty"),
+        ("Conservatives", "PoliticalParty"),
+        ("Amnesty International", "Organisation"),
+        ("Refugee Council", "Organisation"),
+    ],
+)
+def test_extract_lexicon_tells_an_organisations_kind(name, kind):
+    """The actor-type lexicon (patterns/actor_types.json) as data, tested."""
+    from graph.extract.entities import organisation_type
+
+    assert organisation_type(name) == kind
