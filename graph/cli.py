@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -75,14 +75,20 @@ def main(
     ctx.obj = {"store": store, "model": model}
 
 
+def _fail(message: object, code: int = 1) -> NoReturn:
+    """Print one ``error:`` line on standard error and exit non-zero."""
+    err.print(Text.assemble(("error:", "bold red"), f" {message}"), highlight=False)
+    raise typer.Exit(code)
+
+
 @contextmanager
 def _open(ctx: typer.Context, mode: Mode) -> Iterator[PolicyGraph]:
+    """The facade over the chosen store; any ``PolicyGraphError`` in the block is one line."""
     try:
         with PolicyGraph.open(ctx.obj["store"], mode, ctx.obj["model"]) as pg:
             yield pg
     except PolicyGraphError as error:
-        err.print(Text.assemble(("error:", "bold red"), f" {error}"), highlight=False)
-        raise typer.Exit(1) from None
+        _fail(error)
 
 
 def _json(data: Any) -> None:
@@ -183,17 +189,14 @@ def query(
 ) -> None:
     """Run a SPARQL query (pg:, schema:, prov:, … are predeclared); read-only by default."""
     if (sparql is None) == (file is None):
-        err.print("error: query: give the SPARQL text or --file F.rq, not both or neither")
-        raise typer.Exit(2)
+        _fail("query: give the SPARQL text or --file F.rq, not both or neither", code=2)
     if file is not None:
         if not file.is_file():
-            err.print(f"error: {file}: no such query file")
-            raise typer.Exit(1)
+            _fail(f"{file}: no such query file")
         try:
             sparql = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            err.print(f"error: {file}: not UTF-8 text (invalid byte at offset {error.start})")
-            raise typer.Exit(1) from None
+            _fail(f"{file}: not UTF-8 text (invalid byte at offset {error.start})")
     assert sparql is not None
     with _open(ctx, "write" if update else "read") as pg:
         table = pg.query(sparql, update=update)
@@ -238,11 +241,7 @@ def network_neighbours(
     """The actors linked to ACTOR, and how."""
     with _open(ctx, "read") as pg:
         graph = pg.network()
-        try:
-            node = pg.resolve_actor(actor)
-        except PolicyGraphError as error:
-            err.print(f"error: {error}")
-            raise typer.Exit(1) from None
+        node = pg.resolve_actor(actor)
         rows = [
             {
                 "actor": graph.nodes[other]["label"],
@@ -266,13 +265,9 @@ def network_path(
     """The shortest chain of links between two actors."""
     with _open(ctx, "read") as pg:
         graph = pg.network()
-        try:
-            chain = shortest_path(graph, pg.resolve_actor(source), pg.resolve_actor(target))
-        except PolicyGraphError as error:
-            err.print(f"error: {error}")
-            raise typer.Exit(1) from None
+        chain = shortest_path(graph, pg.resolve_actor(source), pg.resolve_actor(target))
     if not chain:
-        err.print(f"no path between {source} and {target}")
+        err.print(f"no path between {source} and {target}", highlight=False)  # an answer
         raise typer.Exit(1)
     out.print(" → ".join(graph.nodes[n]["label"] for n in chain), highlight=False)
 
@@ -303,8 +298,7 @@ def evaluate(
     try:
         total, results = evaluate_folder(folder, ctx.obj["model"])
     except PolicyGraphError as error:
-        err.print(f"error: {error}", highlight=False)
-        raise typer.Exit(1) from None
+        _fail(error)
     summary = total.summary()
     if format is NetworkFormat.json:
         _json(
