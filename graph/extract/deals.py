@@ -81,7 +81,6 @@ class DealReader:
         self.article = article
         self.docs = docs
         self.res = res
-        self.new_actors: list[Actor] = []
         self._not_stand_in: set[str] = set()
 
     def _country(self, key: str) -> str:
@@ -97,7 +96,7 @@ class DealReader:
         keys: list[str] = []
         for span in spans:
             found = self.res.at(sentence, span, offset)
-            if not found and self._is_pronoun(sentence, span):
+            if not found and self._is_stand_in(sentence, span):
                 found = self._place_before(sentence, offset + span[0])
             for key in found:
                 if not people and self.res.actors[key].type == "Person":
@@ -109,7 +108,7 @@ class DealReader:
                     keys.append(key)
         return keys
 
-    def _is_pronoun(self, sentence: int, span: tuple[int, int]) -> bool:
+    def _is_stand_in(self, sentence: int, span: tuple[int, int]) -> bool:
         offset = self.article.sentences[sentence].start
         text = self.article.text[offset + span[0] : offset + span[1]].strip().lower()
         return text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in STAND_INS
@@ -160,7 +159,6 @@ class DealReader:
             s = self.article.sentences[sentence]
             actor.evidence.append(Evidence(s.text, s.start, s.end))
             self.res.actors[key] = actor
-            self.new_actors.append(actor)
         return key
 
     def read(self) -> list[Deal]:
