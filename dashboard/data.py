@@ -26,11 +26,14 @@ import streamlit as st
 
 from graph import view
 from graph.core import PolicyGraph
-from graph.errors import InputError
 from graph.queries import NamedQuery, catalogue
-from graph.store import Table
+from graph.sandbox import FETCH_LIMIT, Result, Sandbox
 
 TTL = 60
+
+# an analysis of the network: (name, first actor, second actor, radius), see ``view.focus``
+Analysis = tuple[str, str | None, str | None, int]
+WHOLE: Analysis = ("Actor network", None, None, 1)
 
 
 def store_location() -> str:
@@ -79,26 +82,93 @@ def network(location: str, version: str) -> nx.MultiDiGraph:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def elements(location: str, version: str) -> dict[str, list[dict[str, Any]]]:
-    """The whole network as canvas elements with preset positions."""
-    return view.network_elements(network(location, version), deals(location, version))
-
-
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def choices(location: str, version: str) -> dict[str, str]:
-    """Every pickable canvas element, id to name."""
-    return view.choices(network(location, version), deals(location, version))
+def statements(location: str, version: str) -> list[dict[str, Any]]:
+    """Every statement with its speaker, quote and sentence."""
+    with reading(location) as graph:
+        return graph.statements()
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def detail(location: str, version: str, element: str | None) -> dict[str, Any] | None:
+def articles_mentioning(location: str, version: str, actor: str) -> list[dict[str, Any]]:
+    """The articles that mention one actor."""
+    with reading(location) as graph:
+        return graph.articles_mentioning(actor)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def date_span(location: str, version: str) -> tuple[str, str] | None:
+    """The first and last source date on any link."""
+    return view.date_span(network(location, version))
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def selection(location: str, version: str, chosen: view.NetworkFilter) -> nx.MultiDiGraph:
+    """The part of the network the page's filters choose."""
+    return view.select_network(network(location, version), deals(location, version), chosen)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def drawn(
+    location: str, version: str, chosen: view.NetworkFilter, analysis: Analysis
+) -> nx.MultiDiGraph:
+    """The network an analysis draws from the selection."""
+    return view.focus(selection(location, version, chosen), *analysis)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def elements(
+    location: str, version: str, chosen: view.NetworkFilter, analysis: Analysis, layout: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The drawn network as canvas elements, with positions computed once (networkx)."""
+    return view.network_elements(
+        drawn(location, version, chosen, analysis), deals(location, version), layout
+    )
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def choices(
+    location: str, version: str, chosen: view.NetworkFilter, analysis: Analysis, layout: str
+) -> dict[str, str]:
+    """Every pickable canvas element, id to name."""
+    return view.choices(elements(location, version, chosen, analysis, layout))
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def centrality(location: str, version: str, chosen: view.NetworkFilter) -> list[dict[str, Any]]:
+    """The centrality ranking of the selection."""
+    return view.centrality_rows(selection(location, version, chosen))
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def detail(
+    location: str,
+    version: str,
+    chosen: view.NetworkFilter,
+    analysis: Analysis,
+    element: str | None,
+) -> dict[str, Any] | None:
     """The detail record of one canvas element."""
     return view.detail(
         element,
-        network(location, version),
+        drawn(location, version, chosen, analysis),
         actors(location, version),
         deals(location, version),
         articles(location, version),
+        statements(location, version),
+    )
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def actor_page(location: str, version: str, actor: str) -> dict[str, Any] | None:
+    """Everything known about one actor, or None if the store has no such actor."""
+    record = actors(location, version).get(actor)
+    if record is None:
+        return None
+    return view.actor_page(
+        record,
+        deals(location, version),
+        statements(location, version),
+        articles_mentioning(location, version, actor),
     )
 
 
@@ -108,12 +178,24 @@ def queries() -> list[NamedQuery]:
     return catalogue()
 
 
+@st.cache_resource(show_spinner=False)
+def sandbox() -> Sandbox:
+    """The child process that runs the SPARQL page's queries, stopped at the timeout."""
+    return Sandbox(timeout=view.QUERY_TIMEOUT, limit=FETCH_LIMIT)
+
+
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
-def run_query(location: str, version: str, text: str) -> Table:
-    """A user's read-only SPARQL query over the store; updates raise ``InputError``."""
+def run_query(location: str, version: str, text: str) -> Result:
+    """A user's read-only SPARQL query over the store; updates, errors and queries that run
+    past the timeout raise a one-line ``PolicyGraphError``."""
     view.refuse_update(text)
-    with reading(location) as graph:
-        table = graph.query(text)
-    if table is None:  # only an update returns None, and refuse_update stopped those
-        raise InputError("the dashboard is read-only")
-    return table
+    return sandbox().run(location, text)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def result_elements(
+    location: str, version: str, text: str, source: str, target: str
+) -> dict[str, list[dict[str, Any]]]:
+    """A query result with two IRI columns as a graph, with positions computed once."""
+    table = run_query(location, version, text).table
+    return view.result_elements(table, source, target, actors(location, version))

@@ -340,6 +340,10 @@ class PolicyGraph:
         """Every ingested article."""
         return self.select("articles")
 
+    def articles_mentioning(self, actor: str) -> list[dict[str, Any]]:
+        """The articles that mention one actor (IRI), newest first, with their words for it."""
+        return self.select("actor-articles", actor=URIRef(actor))
+
     def export(self, fmt: str = "trig") -> str:
         """The whole store serialised: ``trig``, ``nquads`` and ``jsonld`` keep every article's
         named graph; ``turtle``, which cannot name graphs, holds their union."""

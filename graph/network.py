@@ -1,6 +1,7 @@
 """Stage 5: the store projected into a networkx ``MultiDiGraph`` of actors, and its analyses.
 
-Nodes are actor IRIs with ``label``, ``type``, ``iso_code`` and ``wikidata``. Edges have a
+Nodes are actor IRIs with ``label``, ``type``, ``iso_code``, ``wikidata`` and ``part_of`` (the
+IRI of the country a region belongs to). Edges have a
 ``kind`` (``pays``, ``party_to_deal_with``, ``criticises``, ``said``) and carry the deal IRI,
 its status, the article and the evidence sentence.
 
@@ -40,6 +41,7 @@ def build(
             type=actor.get("type"),
             iso_code=actor.get("iso_code"),
             wikidata=actor.get("wikidata"),
+            part_of=actor.get("part_of"),
         )
     seen: set[tuple[str, str, str, str]] = set()
     for edge in edges:
@@ -47,7 +49,9 @@ def build(
         key = (source, target, kind, edge.get("deal") or "")
         for node in (source, target):
             if node not in graph:
-                graph.add_node(node, label=node, type=None, iso_code=None, wikidata=None)
+                graph.add_node(
+                    node, label=node, type=None, iso_code=None, wikidata=None, part_of=None
+                )
         if key in seen:
             # the same deal reported by several articles: one edge, every source on it, and
             # the status and evidence of the latest report (as ``PolicyGraph.deals`` has it)

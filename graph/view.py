@@ -29,21 +29,25 @@ import argparse
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
 
 from graph import network
 from graph.core import to_csv
 from graph.errors import InputError
-from graph.model import ACTOR_TYPES
+from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
 from graph.queries import is_update
 from graph.store import Table, directory_version
 from graph.vocab import PREFIXES, wikidata_page
 
 ROW_LIMIT = 5000
+QUERY_TIMEOUT = 20.0
 DEFAULT_STORE = "data/store"
 DEFAULT_KINDS = ("pays", "criticises")
 UNKNOWN_TYPE = "Actor"
@@ -415,13 +419,18 @@ def _label(graph: nx.MultiDiGraph, node: str) -> str:
 
 
 def positions(
-    graph: nx.MultiDiGraph, width: float = 600.0, height: float = 400.0, seed: int = 7
+    graph: nx.MultiDiGraph,
+    width: float = 600.0,
+    height: float = 400.0,
+    seed: int = 7,
+    layout: str = "sides",
 ) -> dict[str, tuple[float, float]]:
-    """Preset canvas positions: payers in a left column, payees in a right one, the rest between.
+    """Preset canvas positions, computed here so the browser never runs a layout.
 
-    The columns are ordered to limit crossings; actors that neither only pay nor are only paid
-    are placed by a spring layout (fixed seed) around the columns. Without any payment the
-    whole graph is a spring layout. The result is deterministic.
+    ``sides``: payers in a left column, payees in a right one, the rest in a band below. The
+    columns are ordered to limit crossings; actors that neither only pay nor are only paid
+    are placed by a spring layout (fixed seed) around the columns. Without any payment, or
+    with ``layout="force"``, the whole graph is a spring layout. The result is deterministic.
     """
     nodes = sorted(graph.nodes, key=lambda n: (_label(graph, n).casefold(), n))
     if not nodes:
@@ -429,16 +438,22 @@ def positions(
     margin = 40.0
     simple = nx.Graph()
     simple.add_nodes_from(nodes)
-    simple.add_edges_from(sorted((u, v) for u, v in graph.edges() if u != v))
-    pays_edges = {(u, v) for u, v, d in graph.edges(data=True) if d.get("kind") == "pays"}
+    simple.add_edges_from(sorted({(u, v) for u, v in graph.edges() if u != v}))
+    pays_edges = set()
+    if layout == "sides":
+        pays_edges = {(u, v) for u, v, d in graph.edges(data=True) if d.get("kind") == "pays"}
     payers = {u for u, _ in pays_edges}
     payees = {v for _, v in pays_edges}
     left = [n for n in nodes if n in payers and n not in payees]
     right = [n for n in nodes if n in payees and n not in payers]
 
+    partners: dict[str, set[str]] = {}
+    for a, b in pays_edges:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+
     def barycentre(node: str, ranks: dict[str, int], default: int) -> float:
-        linked = [ranks[b] for a, b in pays_edges if a == node and b in ranks]
-        linked += [ranks[a] for a, b in pays_edges if b == node and a in ranks]
+        linked = [ranks[other] for other in partners.get(node, ()) if other in ranks]
         return sum(linked) / len(linked) if linked else float(default)
 
     # two sweeps of the barycentre heuristic: each payee near its payers, and back
@@ -500,16 +515,19 @@ def _edge_caption(kind: str, status: str | None, amount: str | None) -> str:
 
 
 def network_elements(
-    graph: nx.MultiDiGraph, deals: Iterable[Mapping[str, Any]]
+    graph: nx.MultiDiGraph, deals: Iterable[Mapping[str, Any]], layout: str = "sides"
 ) -> dict[str, list[dict[str, Any]]]:
-    """The whole actor network as streamlit-cytoscape elements with preset positions.
+    """The actor network as streamlit-cytoscape elements with preset positions.
 
     A node's ``label`` is its actor type (the component styles nodes by it) and ``name`` its
     caption. An edge's ``label`` is its kind; ``caption`` shows status and amount on payments.
     A deal edge carries the deal's current status, not the status of the first report.
+    Links of one kind between the same two actors are drawn as one edge: for several deals
+    its id ends in ``*`` (see ``AGGREGATE``), its caption counts them and ``weight`` is the
+    count.
     """
     by_iri = {deal["iri"]: deal for deal in deals}
-    where = positions(graph)
+    where = positions(graph, layout=layout)
     nodes = []
     for node in sorted(graph.nodes, key=lambda n: (_label(graph, n).casefold(), n)):
         attrs = graph.nodes[node]
@@ -522,13 +540,27 @@ def network_elements(
             data["iso_code"] = attrs["iso_code"]
         x, y = where[node]
         nodes.append({"data": data, "position": {"x": x, "y": y}})
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for u, v, attrs in graph.edges(data=True):
+        groups.setdefault((attrs["kind"], u, v), []).append(attrs)
     edges = []
-    for u, v, attrs in sorted(
-        graph.edges(data=True), key=lambda e: (e[2]["kind"], e[0], e[1], e[2].get("deal") or "")
-    ):
-        kind = attrs["kind"]
+    for (kind, u, v), links in sorted(groups.items()):
+        if len(links) > 1:
+            statuses = sorted({_status(link, by_iri) for link in links} - {""})
+            data = {
+                "id": edge_id(u, v, kind, AGGREGATE),
+                "source": u,
+                "target": v,
+                "label": kind,
+                "caption": f"{len(links)} deals" if kind != "said" else f"{len(links)} quotes",
+                "status": statuses[0] if len(statuses) == 1 else "",
+                "weight": len(links),
+            }
+            edges.append({"data": data})
+            continue
+        attrs = links[0]
         deal = by_iri.get(attrs.get("deal") or "")
-        status = deal["status"] if deal else attrs.get("status")
+        status = _status(attrs, by_iri)
         amount = deal.get("amount") if deal else None
         data = {
             "id": edge_id(u, v, kind, attrs.get("deal")),
@@ -536,7 +568,8 @@ def network_elements(
             "target": v,
             "label": kind,
             "caption": _edge_caption(kind, status, amount),
-            "status": status or "",
+            "status": status,
+            "weight": 1,
         }
         if deal:
             data["deal"] = deal["label"]
@@ -544,6 +577,14 @@ def network_elements(
             data["amount"] = amount
         edges.append({"data": data})
     return {"nodes": nodes, "edges": edges}
+
+
+AGGREGATE = "*"
+
+
+def _status(attrs: Mapping[str, Any], deals: Mapping[str, Mapping[str, Any]]) -> str:
+    deal = deals.get(attrs.get("deal") or "")
+    return str((deal["status"] if deal else attrs.get("status")) or "")
 
 
 def filter_elements(
@@ -601,34 +642,37 @@ def edge_styles() -> list[dict[str, Any]]:
 PRESET_LAYOUT = {"name": "preset", "fit": True, "padding": 70, "animate": False}
 
 
-def choices(graph: nx.MultiDiGraph, deals: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+def choices(elements: Mapping[str, list[dict[str, Any]]]) -> dict[str, str]:
     """Everything on the canvas that can be picked, element id to a readable name.
 
     Payments first, then the other links, then actors.
+
+    >>> elements = {"nodes": [{"data": {"id": "a", "name": "A", "label": "Country"}},
+    ...                       {"data": {"id": "b", "name": "B", "label": "Country"}}],
+    ...             "edges": [{"data": {"id": "pays|a|b|d", "source": "a", "target": "b",
+    ...                                 "label": "pays", "caption": "concluded · €5m"}}]}
+    >>> list(choices(elements).values())
+    ['A → B · pays · concluded · €5m', 'A (Country)', 'B (Country)']
     """
-    by_iri = {deal["iri"]: deal for deal in deals}
+    names = {node["data"]["id"]: str(node["data"]["name"]) for node in elements["nodes"]}
     order = {kind: i for i, kind in enumerate(EDGE_KINDS)}
     links = []
-    for u, v, attrs in graph.edges(data=True):
-        kind = attrs["kind"]
-        deal = by_iri.get(attrs.get("deal") or "")
+    for edge in elements["edges"]:
+        data = edge["data"]
+        kind = data["label"]
         arrow = "—" if kind == "party_to_deal_with" else "→"
-        name = f"{_label(graph, u)} {arrow} {_label(graph, v)} · {KIND_LABELS[kind]}"
-        status = deal["status"] if deal else attrs.get("status")
-        if status:
-            name += f" · {status}"
-        if kind == "pays" and deal and deal.get("amount"):
-            name += f" · {deal['amount']}"
-        links.append((order[kind], name.casefold(), edge_id(u, v, kind, attrs.get("deal")), name))
+        name = f"{names[data['source']]} {arrow} {names[data['target']]} · {KIND_LABELS[kind]}"
+        caption = data.get("caption") or data.get("status")
+        if caption and caption != kind:
+            name += f" · {caption}"
+        links.append((order[kind], name.casefold(), data["id"], name))
     actors = sorted(
-        (
-            (_label(graph, n).casefold(), n, f"{_label(graph, n)} ({graph.nodes[n].get('type')})")
-            for n in graph.nodes
-        ),
+        (names[n["data"]["id"]].casefold(), n["data"]["id"], n["data"]["label"])
+        for n in elements["nodes"]
     )
     return {
         **{element: name for _, _, element, name in sorted(links)},
-        **{node: name for _, node, name in actors},
+        **{node: f"{names[node]} ({kind})" for _, node, kind in actors},
     }
 
 
@@ -646,8 +690,18 @@ def tapped(event: Any, seen: Any) -> str | None:
     return str(target) if target else None
 
 
-def actor_detail(actor: Mapping[str, Any], deals: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """Everything the dashboard shows about one actor, with the deals it has a role in."""
+def actor_detail(
+    actor: Mapping[str, Any],
+    deals: Iterable[Mapping[str, Any]],
+    statements: Iterable[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """Everything the dashboard shows about one actor: its facts, the deals it has a role in
+    and what it said."""
+    said = [
+        {"quote": s.get("quote") or "", "sentence": s.get("sentence") or "", "date": s.get("date")}
+        for s in statements
+        if s.get("speaker") == actor["iri"]
+    ]
     involved = [
         {
             "deal": deal["label"],
@@ -670,6 +724,7 @@ def actor_detail(actor: Mapping[str, Any], deals: Iterable[Mapping[str, Any]]) -
         },
         "wikidata": wikidata_url(actor.get("wikidata")),
         "deals": involved,
+        "statements": said,
     }
 
 
@@ -708,8 +763,10 @@ def detail(
     actors: Mapping[str, Mapping[str, Any]],
     deals: Sequence[Mapping[str, Any]],
     articles: Iterable[Mapping[str, Any]],
+    statements: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any] | None:
-    """The detail record of a canvas element (actor, deal link or statement), or None."""
+    """The detail record of a canvas element (actor, deal link, several links drawn as one,
+    or statement), or None."""
     if not element:
         return None
     if element in graph.nodes:
@@ -718,11 +775,13 @@ def detail(
             "label": _label(graph, element),
             "type": graph.nodes[element].get("type"),
         }
-        return actor_detail(actor, deals)
+        return actor_detail(actor, deals, statements)
     parsed = parse_edge_id(element)
     if parsed is None:
         return None
     source, target, kind, deal_iri = parsed
+    if deal_iri == AGGREGATE:
+        return links_detail(graph, source, target, kind, deals)
     if not graph.has_edge(source, target, f"{kind}|{deal_iri}"):
         return None
     if kind == "said":
@@ -736,6 +795,46 @@ def detail(
             )
             return record
     return None
+
+
+def links_detail(
+    graph: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    kind: str,
+    deals: Iterable[Mapping[str, Any]],
+) -> dict[str, Any] | None:
+    """The deals behind one edge that stands for several links of a kind between two actors;
+    each row's ``element`` is the id of that one link, for its own detail."""
+    if source not in graph or target not in graph:
+        return None
+    by_iri = {deal["iri"]: deal for deal in deals}
+    rows = []
+    for _, other, attrs in graph.out_edges(source, data=True):
+        if other != target or attrs["kind"] != kind:
+            continue
+        deal = by_iri.get(attrs.get("deal") or "", {})
+        rows.append(
+            {
+                "deal": deal.get("label") or attrs.get("deal") or "",
+                "status": _status(attrs, by_iri),
+                "amount": deal.get("amount") or "",
+                "sources": len(attrs.get("sources", [])),
+                "element": edge_id(source, target, kind, attrs.get("deal")),
+            }
+        )
+    if not rows:
+        return None
+    arrow = "—" if kind == "party_to_deal_with" else "→"
+    link = f"{_label(graph, source)} {arrow} {_label(graph, target)} ({KIND_LABELS[kind]})"
+    return {
+        "kind": "links",
+        "iri": None,
+        "title": f"{len(rows)} links: {link}",
+        "link": link,
+        "facts": {},
+        "links": sorted(rows, key=lambda r: (r["deal"].casefold(), r["element"])),
+    }
 
 
 # --- SPARQL ---------------------------------------------------------------------------
@@ -763,6 +862,551 @@ def table_rows(table: Table, limit: int = ROW_LIMIT) -> tuple[list[str], list[di
     return list(table.columns), rows[:limit], len(rows)
 
 
+def table_json(table: Table) -> str:
+    """A query result in the W3C SPARQL 1.1 Query Results JSON format.
+
+    >>> from graph.store import Cell
+    >>> result = json.loads(table_json(Table(["x"], [{"x": Cell("uri", "https://a")}, {}])))
+    >>> result["head"], result["results"]["bindings"]
+    ({'vars': ['x']}, [{'x': {'type': 'uri', 'value': 'https://a'}}, {}])
+    """
+    bindings = []
+    for row in table.rows:
+        binding = {}
+        for column in table.columns:
+            cell = row.get(column)
+            if cell is None:
+                continue
+            term = {"type": cell.kind, "value": cell.value}
+            if cell.datatype:
+                term["datatype"] = cell.datatype
+            if cell.lang:
+                term["xml:lang"] = cell.lang
+            binding[column] = term
+        bindings.append(binding)
+    return json.dumps(
+        {"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}},
+        ensure_ascii=False,
+    )
+
+
+def iri_columns(table: Table) -> list[str]:
+    """The columns whose every bound value is an IRI (at least one bound)."""
+    found = []
+    for column in table.columns:
+        cells = [row.get(column) for row in table.rows]
+        bound = [cell for cell in cells if cell is not None]
+        if bound and all(cell.kind == "uri" for cell in bound):
+            found.append(column)
+    return found
+
+
+GRAPH_LIMIT = 1000
+
+
+def short_iri(iri: str) -> str:
+    """An IRI in prefixed form when a known prefix covers it.
+
+    >>> short_iri("https://w3id.org/policygraph/ontology#Deal")
+    'pg:Deal'
+    """
+    for prefix, namespace in PREFIXES.items():
+        base = str(namespace)
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base) :]}"
+    return iri
+
+
+def result_elements(
+    table: Table,
+    source: str,
+    target: str,
+    actors: Mapping[str, Mapping[str, Any]],
+    limit: int = GRAPH_LIMIT,
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a result with two IRI columns as a graph: one edge ``source → target`` per
+    distinct pair (the first ``limit``), actors named and coloured by type, other IRIs in
+    prefixed form, positions by a seeded spring layout."""
+    found: dict[tuple[str, str], None] = {}
+    for row in table.rows:
+        first, second = row.get(source), row.get(target)
+        if first is not None and second is not None:
+            found[(first.value, second.value)] = None
+        if len(found) >= limit:
+            break
+    pairs = list(found)
+    drawn = nx.MultiDiGraph()
+    for a, b in pairs:
+        for node in (a, b):
+            actor = actors.get(node, {})
+            drawn.add_node(
+                node, label=actor.get("label") or short_iri(node), type=actor.get("type")
+            )
+        drawn.add_edge(a, b, key=f"{source}|{target}", kind=f"{source} → {target}")
+    where = positions(drawn, layout="force")
+    nodes = [
+        {
+            "data": {"id": node, "label": attrs["type"] or UNKNOWN_TYPE, "name": attrs["label"]},
+            "position": {"x": where[node][0], "y": where[node][1]},
+        }
+        for node, attrs in drawn.nodes(data=True)
+    ]
+    edges = [
+        {"data": {"id": f"{a}|{b}", "source": a, "target": b, "label": "result", "caption": ""}}
+        for a, b in pairs
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
 def table_csv(table: Table) -> str:
     """Every row of a query result as CSV."""
     return to_csv(table.values(), table.columns)
+
+
+# --- choosing what the network canvas shows -------------------------------------------
+
+LAYOUTS = {"sides": "payers left, payees right", "force": "force (computed in Python)"}
+COLLAPSIBLE = ("Region", "Government")
+
+
+@dataclass(frozen=True)
+class NetworkFilter:
+    """What the Network page shows: the filters and aggregation a user chose.
+
+    Empty ``types`` means every type; ``since``/``until`` are ISO dates bounding the dates of a
+    link's sources; ``top`` keeps the ``top`` most linked actors (None: all); ``collapse`` folds
+    regions and governments into their country when the country is in the store.
+    """
+
+    kinds: tuple[str, ...] = DEFAULT_KINDS
+    statuses: tuple[str, ...] = tuple(STATUSES)
+    types: tuple[str, ...] = ()
+    actor: str | None = None
+    since: str | None = None
+    until: str | None = None
+    search: str = ""
+    top: int | None = None
+    collapse: bool = False
+    isolated: bool = False
+
+
+def date_span(graph: nx.MultiDiGraph) -> tuple[str, str] | None:
+    """The earliest and latest source date (ISO day) on any link, or None when none is dated."""
+    dates = [
+        str(source["date"])[:10]
+        for _, _, attrs in graph.edges(data=True)
+        for source in attrs.get("sources", [])
+        if source.get("date")
+    ]
+    return (min(dates), max(dates)) if dates else None
+
+
+def date_range(picked: object, span: tuple[str, str]) -> tuple[str | None, str | None]:
+    """``(since, until)`` for a date-range widget's value: None for an end the user left at
+    the edge of ``span`` (so undated links still show), and nothing while half picked.
+
+    >>> import datetime as dt
+    >>> span = ("2020-01-01", "2024-12-31")
+    >>> date_range((dt.date(2020, 1, 1), dt.date(2023, 6, 1)), span)
+    (None, '2023-06-01')
+    >>> date_range((dt.date(2021, 1, 1),), span)
+    (None, None)
+    """
+    if not isinstance(picked, tuple | list) or len(picked) != 2:
+        return None, None
+    since, until = (day.isoformat() for day in picked)
+    return (None if since <= span[0] else since), (None if until >= span[1] else until)
+
+
+def country_of(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Each region or government that belongs to a country in ``graph``, mapped to it.
+
+    A region names its country with ``part_of``; otherwise the first two letters of an ISO
+    3166-2 code (``IQ-KR``) name it.
+    """
+    by_code = {
+        str(attrs["iso_code"]).upper(): node
+        for node, attrs in graph.nodes(data=True)
+        if attrs.get("type") == "Country" and attrs.get("iso_code")
+    }
+    folded = {}
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("type") not in COLLAPSIBLE:
+            continue
+        parent = attrs.get("part_of")
+        if parent not in graph or graph.nodes[parent].get("type") != "Country":
+            parent = by_code.get(str(attrs.get("iso_code") or "")[:2].upper())
+        if parent and parent != node:
+            folded[node] = parent
+    return folded
+
+
+def _in_span(sources: Iterable[Mapping[str, Any]], since: str | None, until: str | None) -> bool:
+    if not since and not until:
+        return True
+    for source in sources:
+        when = str(source.get("date") or "")[:10]
+        if when and (not since or when >= since) and (not until or when <= until):
+            return True
+    return False
+
+
+def _matches(term: str, *texts: object) -> bool:
+    return any(term in str(text).casefold() for text in texts if text)
+
+
+def select_network(
+    graph: nx.MultiDiGraph, deals: Iterable[Mapping[str, Any]], chosen: NetworkFilter
+) -> nx.MultiDiGraph:
+    """The part of the actor network that ``chosen`` asks for, as a new network.
+
+    A link passes when its kind and its deal's current status are chosen, a source is dated in
+    the range, both actors have a chosen type, it touches the chosen actor, and the search text
+    occurs in an actor's name, the deal's label or an evidence sentence. Then, if asked,
+    regions and governments fold into their country, and only the ``top`` most linked actors
+    (and the chosen actor) stay.
+
+    >>> g = network.build(
+    ...     [{"iri": "a", "label": "A", "type": "Country"},
+    ...      {"iri": "b", "label": "B", "type": "Country"},
+    ...      {"iri": "c", "label": "C", "type": "Person"}],
+    ...     [{"kind": "pays", "source": "a", "target": "b", "deal": "d", "status": "concluded",
+    ...       "date": "2024-01-02", "article": "x", "evidence": "A pays B."},
+    ...      {"kind": "criticises", "source": "c", "target": "b", "deal": "d",
+    ...       "status": "concluded", "date": "2023-05-01", "article": "y", "evidence": "C."}])
+    >>> sorted(select_network(g, [], NetworkFilter()).nodes)
+    ['a', 'b', 'c']
+    >>> sorted(select_network(g, [], NetworkFilter(since="2024-01-01")).nodes)
+    ['a', 'b']
+    >>> sorted(select_network(g, [], NetworkFilter(types=("Country",), search="pays")).nodes)
+    ['a', 'b']
+    """
+    current = {deal["iri"]: deal for deal in deals}
+    kinds, statuses, types = set(chosen.kinds), set(chosen.statuses), set(chosen.types)
+    term = chosen.search.strip().casefold()
+    fold = country_of(graph) if chosen.collapse else {}
+    focus = fold.get(chosen.actor, chosen.actor) if chosen.actor else None
+
+    def type_of(node: str) -> str:
+        return str(graph.nodes[node].get("type") or UNKNOWN_TYPE)
+
+    picked = nx.MultiDiGraph()
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        if attrs["kind"] not in kinds:
+            continue
+        deal = current.get(attrs.get("deal") or "")
+        status = deal["status"] if deal else attrs.get("status")
+        if status and status not in statuses:
+            continue
+        if types and not (type_of(u) in types and type_of(v) in types):
+            continue
+        if not _in_span(attrs.get("sources", []), chosen.since, chosen.until):
+            continue
+        if term and not _matches(
+            term,
+            _label(graph, u),
+            _label(graph, v),
+            deal["label"] if deal else "",
+            *(s.get("sentence") for s in attrs.get("sources", [])),
+        ):
+            continue
+        a, b = fold.get(u, u), fold.get(v, v)
+        if a == b or (focus and focus not in (a, b)):
+            continue
+        if picked.has_edge(a, b, key):  # two folded links of one deal: keep both sources
+            merged = picked.edges[a, b, key]["sources"]
+            merged.extend(s for s in attrs.get("sources", []) if s not in merged)
+            continue
+        picked.add_edge(a, b, key=key, **{**attrs, "sources": list(attrs.get("sources", []))})
+    if chosen.isolated:
+        picked.add_nodes_from(
+            n for n in graph.nodes if n not in fold and (not types or type_of(n) in types)
+        )
+    for node in picked.nodes:
+        picked.nodes[node].update(graph.nodes[node])
+    if chosen.top is not None and picked.number_of_nodes() > chosen.top:
+        ranked = most_linked(picked)
+        keep = set(ranked[: chosen.top])
+        if focus and focus in picked:
+            keep.add(focus)
+        picked = nx.MultiDiGraph(picked.subgraph(keep))
+    return picked
+
+
+def most_linked(graph: nx.MultiDiGraph) -> list[str]:
+    """Actors by the number of distinct actors they are linked to, then by links, then name."""
+    simple = nx.Graph(graph.to_undirected(as_view=True))
+
+    def rank(node: str) -> tuple[int, int, str]:
+        return (-simple.degree(node), -graph.degree(node), _label(graph, node).casefold())
+
+    return sorted(graph.nodes, key=rank)
+
+
+def size_note(shown: nx.MultiDiGraph, total: nx.MultiDiGraph) -> str:
+    """How much of the network the canvas shows, in words."""
+    return (
+        f"{shown.number_of_nodes():,} of {total.number_of_nodes():,} actors · "
+        f"{shown.number_of_edges():,} of {total.number_of_edges():,} links"
+    )
+
+
+TOP_ACTORS = 60
+LINK_COLUMNS = ("deal", "status", "amount", "sources")
+ANALYSES = ("Actor network", "Centrality", "Shortest path", "Ego network")
+
+
+def focus(
+    graph: nx.MultiDiGraph,
+    analysis: str,
+    first: str | None = None,
+    second: str | None = None,
+    radius: int = 1,
+) -> nx.MultiDiGraph:
+    """The network an analysis draws: the whole selection, the links along the shortest path
+    from ``first`` to ``second``, or the ego network of ``first`` within ``radius`` links.
+
+    >>> g = network.build([], [
+    ...     {"kind": "pays", "source": s, "target": t, "deal": s + t, "status": "concluded",
+    ...      "date": None, "article": "x", "evidence": ""} for s, t in ("ab", "bc", "cd")])
+    >>> sorted(focus(g, "Shortest path", "a", "c").edges())
+    [('a', 'b'), ('b', 'c')]
+    >>> sorted(focus(g, "Ego network", "d").nodes)
+    ['c', 'd']
+    """
+    if analysis == "Shortest path":
+        path = network.shortest_path(graph, first, second) if first and second else []
+        steps = set(pairwise(path))
+        steps |= {(b, a) for a, b in steps}
+        chosen = [(u, v, k) for u, v, k in graph.edges(keys=True) if (u, v) in steps]
+        return nx.MultiDiGraph(graph.edge_subgraph(chosen))
+    if analysis == "Ego network":
+        if not first or first not in graph:
+            return nx.MultiDiGraph()
+        return nx.MultiDiGraph(network.ego(graph, first, radius))
+    return graph
+
+
+def path_names(graph: nx.MultiDiGraph, first: str | None, second: str | None) -> list[str]:
+    """The names along the shortest path between two actors; empty when there is none."""
+    if not first or not second:
+        return []
+    return [_label(graph, node) for node in network.shortest_path(graph, first, second)]
+
+
+def centrality_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The centrality ranking of ``graph`` with a readable type and a link to each actor page."""
+    return [
+        {
+            "rank": i,
+            "actor": row["label"],
+            "type": readable(row["type"]).capitalize() or "unknown",
+            "degree": row["degree"],
+            "betweenness": row["betweenness"],
+            "page": actor_link(row["iri"]),
+        }
+        for i, row in enumerate(network.centrality(graph), start=1)
+    ]
+
+
+def actor_key(iri: str) -> str:
+    """The short key of an actor in a dashboard URL: its IRI after ``/actor/``.
+
+    >>> actor_key("https://w3id.org/policygraph/id/actor/country/GB")
+    'country/GB'
+    """
+    return iri.split("/actor/", 1)[1] if "/actor/" in iri else iri
+
+
+def actor_link(iri: str) -> str:
+    """The relative URL of an actor's page on the dashboard.
+
+    >>> actor_link("https://w3id.org/policygraph/id/actor/country/GB")
+    'actor?actor=country%2FGB'
+    """
+    return "actor?" + urlencode({"actor": actor_key(iri)})
+
+
+def find_actor(actors: Mapping[str, Mapping[str, Any]], wanted: str | None) -> str | None:
+    """The IRI of the actor named by a URL key, IRI, ISO code, label or mention, or None.
+
+    >>> find_actor({"https://x/actor/country/GB": {"label": "United Kingdom", "iso_code": "GB",
+    ...             "mentions": ["UK"]}}, "uk")
+    'https://x/actor/country/GB'
+    """
+    if not wanted:
+        return None
+    folded = wanted.strip().casefold()
+    for iri, actor in actors.items():
+        names = [
+            iri,
+            actor_key(iri),
+            actor.get("label") or "",
+            actor.get("iso_code") or "",
+            *(actor.get("mentions") or []),
+        ]
+        if folded in (str(name).casefold() for name in names):
+            return iri
+    return None
+
+
+def actor_page(
+    actor: Mapping[str, Any],
+    deals: Iterable[Mapping[str, Any]],
+    statements: Iterable[Mapping[str, Any]],
+    mentioned_in: Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Everything known about one actor: its facts, deals, payments out and in, statements,
+    and the articles that mention it."""
+    record = actor_detail(actor, deals, statements)
+    iri = actor["iri"]
+    out, into = [], []
+    for deal in deals:
+        for payer in deal.get("payers", []):
+            for payee in deal.get("payees", []):
+                row = {
+                    "deal": deal["label"],
+                    "status": deal["status"],
+                    "amount": deal.get("amount") or "",
+                    "last reported": deal.get("last_reported") or "",
+                }
+                if payer["iri"] == iri:
+                    out.append({"to": payee["label"], **row, "page": actor_link(payee["iri"])})
+                if payee["iri"] == iri:
+                    into.append({"from": payer["label"], **row, "page": actor_link(payer["iri"])})
+    record["pays"] = out
+    record["paid_by"] = into
+    record["articles"] = [
+        {
+            "date": article.get("date") or "",
+            "headline": article.get("headline") or "",
+            "outlet": article.get("outlet") or "",
+            "called": article.get("mentions") or "",
+            "url": web_url(article.get("url")),
+        }
+        for article in mentioned_in
+    ]
+    return record
+
+
+def actor_names(actors: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Every actor, IRI to ``label (type)``, sorted by label.
+
+    >>> actor_names({"b": {"label": "Tunisia", "type": "Country"}, "a": {"label": "EU"}})
+    {'a': 'EU (Actor)', 'b': 'Tunisia (Country)'}
+    """
+    named = {
+        iri: f"{actor.get('label') or iri} ({actor.get('type') or UNKNOWN_TYPE})"
+        for iri, actor in actors.items()
+    }
+    return dict(sorted(named.items(), key=lambda item: (item[1].casefold(), item[0])))
+
+
+# --- the deal tracker -----------------------------------------------------------------
+
+
+def search_deals(
+    deals: Iterable[Mapping[str, Any]],
+    text: str = "",
+    since: str | None = None,
+    until: str | None = None,
+    paid_only: bool = False,
+) -> list[Mapping[str, Any]]:
+    """The deals whose label, actors, purposes, amount or evidence contain ``text``, that were
+    reported at some time in ``[since, until]``, and (if ``paid_only``) have a payer.
+
+    >>> deals = [{"label": "UK – Rwanda", "parties": [], "purposes": [], "sources": [],
+    ...           "first_reported": "2022-04-14", "last_reported": "2024-07-22", "payers": []}]
+    >>> len(search_deals(deals, "rwanda")), len(search_deals(deals, since="2025-01-01"))
+    (1, 0)
+    """
+    term = text.strip().casefold()
+    found = []
+    for deal in deals:
+        if paid_only and not deal.get("payers"):
+            continue
+        first = str(deal.get("first_reported") or "")[:10]
+        last = str(deal.get("last_reported") or first)[:10]
+        if since and (not last or last < since):
+            continue
+        if until and (not first or first > until):
+            continue
+        if term and not _matches(
+            term,
+            deal["label"],
+            deal.get("amount"),
+            *(readable(p) for p in deal.get("purposes", [])),
+            *(a["label"] for role in ("parties", "criticised_by") for a in deal.get(role, [])),
+            *(s.get("sentence") for s in deal.get("sources", [])),
+        ):
+            continue
+        found.append(deal)
+    return found
+
+
+def reported_span(deals: Iterable[Mapping[str, Any]]) -> tuple[str, str] | None:
+    """The first and last day any deal was reported, or None when no report is dated."""
+    days = [
+        str(deal[key])[:10]
+        for deal in deals
+        for key in ("first_reported", "last_reported")
+        if deal.get(key)
+    ]
+    return (min(days), max(days)) if days else None
+
+
+def sources_by_article(deal: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The deal's evidence grouped by source article, newest first: each with its headline,
+    outlet, date, web URL, what status it reported and its sentences."""
+    claimed = {c.get("article"): c.get("status") for c in deal.get("status_history", [])}
+    grouped: dict[str, dict[str, Any]] = {}
+    for source in deal.get("sources", []):
+        article = str(source.get("article") or "")
+        entry = grouped.setdefault(
+            article,
+            {
+                **evidence_rows([source])[0],
+                "status": claimed.get(article) or "",
+                "sentences": [],
+            },
+        )
+        sentence = source.get("sentence") or ""
+        if sentence and sentence not in entry["sentences"]:
+            entry["sentences"].append(sentence)
+    for entry in grouped.values():
+        del entry["sentence"]
+    return sorted(grouped.values(), key=lambda e: (e["date"], e["headline"]), reverse=True)
+
+
+def status_timeline(deal: Mapping[str, Any]) -> dict[str, Any]:
+    """A Vega-Lite spec of the deal's status over time: one point per dated claim, on a
+    status axis ordered from hinted to terminated, joined by a step line. The data is inline
+    and text reaches the chart only as data (tooltips), never as markup."""
+    values = [
+        {"date": str(c["date"])[:10], "status": c["status"], "sentence": c.get("sentence") or ""}
+        for c in deal.get("status_history", [])
+        if c.get("date")
+    ]
+    encoding = {
+        "x": {"field": "date", "type": "temporal", "title": "reported"},
+        "y": {"field": "status", "type": "ordinal", "sort": list(STATUSES), "title": None},
+    }
+    return {
+        "data": {"values": values},
+        "height": 40 + 28 * len(STATUSES),
+        "encoding": encoding,
+        "layer": [
+            {"mark": {"type": "line", "interpolate": "step-after", "color": "#999999"}},
+            {
+                "mark": {"type": "point", "filled": True, "size": 90},
+                "encoding": {
+                    "color": {"field": "status", "type": "nominal", "legend": None},
+                    "tooltip": [
+                        {"field": "date", "type": "temporal"},
+                        {"field": "status", "type": "nominal"},
+                        {"field": "sentence", "type": "nominal"},
+                    ],
+                },
+            },
+        ],
+    }

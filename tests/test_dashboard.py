@@ -12,9 +12,11 @@ from graph import view
 from graph.core import PolicyGraph
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
-PAGES = ["app.py", "pages/network.py", "pages/deals.py", "pages/sparql.py"]
+PAGES = ["app.py", "pages/network.py", "pages/deals.py", "pages/actor.py", "pages/sparql.py"]
 ID = "https://w3id.org/policygraph/id/"
 UK, TR = ID + "actor/country/GB", ID + "actor/country/TR"
+IT, TN = ID + "actor/country/IT", ID + "actor/country/TN"
+PM = ID + "actor/person/keir-starmer"
 UK_SENTENCE = "The United Kingdom is negotiating a deal to pay Turkey £50 million"
 
 
@@ -131,6 +133,123 @@ def test_network_page_status_filter_narrows_the_pays_table(store: Path):
     assert at.dataframe[0].value["link"].tolist() == ["Italy → Tunisia"]
 
 
+def _canvas(at: AppTest) -> dict:
+    (canvas, *_) = at.get("component_instance")
+    return json.loads(canvas.proto.json_args)["elements"]
+
+
+def _drawn_names(at: AppTest) -> set[str]:
+    return {node["data"]["name"] for node in _canvas(at)["nodes"]}
+
+
+def test_network_page_filters_by_actor_type_and_search(store: Path):
+    at = _page("pages/network.py")
+    assert "human rights groups" in _drawn_names(at)
+    at.multiselect(key="network_types").set_value(["Country"]).run()
+    assert _drawn_names(at) == {"United Kingdom", "Turkey", "Italy", "Tunisia"}
+    at.text_input(key="network_search").input("tunisia").run()
+    assert not at.exception
+    assert _drawn_names(at) == {"Italy", "Tunisia"}
+    assert at.dataframe[0].value["link"].tolist() == ["Italy → Tunisia"]
+
+
+def test_network_page_filters_by_actor_and_date_of_the_sources(store: Path):
+    at = _page("pages/network.py")
+    at.selectbox(key="network_actor").set_value(TN).run()
+    assert _drawn_names(at) == {"Italy", "Tunisia", "human rights groups"}
+    at.selectbox(key="network_actor").set_value(None).run()
+    span = at.date_input(key="network_dates").value
+    assert len(span) == 2
+    at.date_input(key="network_dates").set_value((span[0], span[0])).run()
+    assert not at.exception
+    early = _drawn_names(at)
+    assert early and early < {"United Kingdom", "Turkey", "Italy", "Tunisia", "human rights groups"}
+
+
+def test_network_page_top_n_keeps_the_most_linked_actors(store: Path):
+    at = _page("pages/network.py")
+    at.checkbox(key="network_isolated").check().run()
+    everyone = _drawn_names(at)
+    at.number_input(key="network_top").set_value(2).run()
+    assert not at.exception
+    assert len(_drawn_names(at)) == 2 < len(everyone)
+    assert "2 of" in _shown(at)
+
+
+def test_network_page_centrality_ranks_actors_and_links_to_their_page(store: Path):
+    at = _page("pages/network.py")
+    at.radio(key="network_analysis").set_value("Centrality").run()
+    assert not at.exception
+    ranking = at.dataframe[0].value
+    assert ranking["rank"].tolist()[0] == 1
+    assert set(ranking["actor"]) >= {"United Kingdom", "Turkey", "Italy", "Tunisia"}
+    assert ranking["page"].str.startswith("actor?actor=").all()
+
+
+def test_network_page_shortest_path_draws_the_chain(store: Path):
+    at = _page("pages/network.py")
+    at.multiselect(key="network_kinds").set_value(["pays", "criticises", "said"]).run()
+    at.radio(key="network_analysis").set_value("Shortest path").run()
+    at.selectbox(key="network_from").set_value(PM).run()
+    at.selectbox(key="network_to").set_value(UK).run()
+    assert not at.exception
+    assert "Keir Starmer → Turkey → United Kingdom" in _shown(at)
+    assert _drawn_names(at) == {"Keir Starmer", "Turkey", "United Kingdom"}
+
+
+def test_network_page_ego_network_draws_the_neighbourhood(store: Path):
+    at = _page("pages/network.py")
+    at.radio(key="network_analysis").set_value("Ego network").run()
+    at.selectbox(key="network_ego").set_value(TN).run()
+    assert not at.exception
+    assert _drawn_names(at) == {"Italy", "Tunisia", "human rights groups"}
+
+
+def test_network_page_actor_detail_links_to_the_actor_page(store: Path):
+    at = _page("pages/network.py")
+    at.selectbox(key="network_pick").set_value(UK).run()
+    assert "[Everything about this actor](actor?actor=country%2FGB)" in _shown(at)
+
+
+def test_actor_page_shows_everything_about_the_actor_in_the_url(store: Path):
+    at = AppTest.from_file(str(DASHBOARD / "pages/actor.py"), default_timeout=60)
+    at.query_params["actor"] = "country/GB"
+    at.run()
+    assert not at.exception
+    shown = _shown(at)
+    assert "United Kingdom" in shown and "**ISO code**: GB" in shown
+    assert "**Pays** (1)" in shown and "**Paid by** (0)" in shown
+    pays = at.dataframe[1].value
+    assert pays[["to", "status", "amount"]].values.tolist() == [
+        ["Turkey", "negotiating", "£50 million"]
+    ]
+    assert pays["page"].tolist() == ["actor?actor=country%2FTR"]
+    articles = at.dataframe[-1].value
+    assert len(articles) == 2 and "Britain floats a migration deal with Turkey" in set(
+        articles["headline"]
+    )
+
+
+def test_actor_page_lists_statements_and_payments_received(store: Path):
+    at = AppTest.from_file(str(DASHBOARD / "pages/actor.py"), default_timeout=60)
+    at.query_params["actor"] = "Keir Starmer"
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[3].value) >= 1  # what he said
+    at.selectbox(key=at.selectbox[0].key).set_value(TN).run()
+    assert at.dataframe[2].value["from"].tolist() == ["Italy"]
+
+
+def test_actor_page_names_an_unknown_actor_in_one_warning(store: Path):
+    at = AppTest.from_file(str(DASHBOARD / "pages/actor.py"), default_timeout=60)
+    at.query_params["actor"] = "Atlantis<script>"
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "No actor Atlantis\\<script\\> in the store: pick one below."
+    ]
+
+
 def test_deals_page_filters_by_status(store: Path):
     at = _page("pages/deals.py")
     assert sorted(at.dataframe[0].value["label"]) == ["Italy – Tunisia", "United Kingdom – Turkey"]
@@ -149,8 +268,9 @@ def test_deals_page_filters_by_actor_and_shows_status_history(store: Path):
     assert not at.exception
     history = at.dataframe[-1].value
     assert history["status"].tolist() == ["proposed", "negotiating"]
-    evidence = at.dataframe[-2].value
-    assert any(UK_SENTENCE in s for s in evidence["sentence"])
+    assert any(UK_SENTENCE in text.value for text in at.text)
+    timeline = at.get("vega_lite_chart")[0]
+    assert not timeline.proto.spec.count("<")  # text reaches the chart as data only
 
 
 def _deal_iri_of(at: AppTest, label: str) -> str:
@@ -203,3 +323,49 @@ def test_dashboard_sees_new_articles_without_a_restart(tmp_path: Path, monkeypat
         )
     at.run()
     assert at.dataframe[0].value["label"].tolist() == ["A – B"]
+
+
+def test_deals_page_searches_text_and_payments(store: Path):
+    at = _page("pages/deals.py")
+    at.text_input(key="deals_search").input("coastguard").run()
+    assert not at.exception
+    labels = at.dataframe[0].value["label"].tolist()
+    at.text_input(key="deals_search").input("").run()
+    at.checkbox(key="deals_paid").check().run()
+    paid = at.dataframe[0].value["label"].tolist()
+    assert set(labels) <= set(paid)
+    assert sorted(paid) == ["Italy – Tunisia", "United Kingdom – Turkey"]
+    at.text_input(key="deals_search").input("€100").run()
+    assert at.dataframe[0].value["label"].tolist() == ["Italy – Tunisia"]
+
+
+def test_deals_page_downloads_what_the_filters_keep(store: Path):
+    at = _page("pages/deals.py")
+    at.multiselect(key="deals_status").set_value(["concluded"]).run()
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Download CSV", "Download JSON"]
+    assert "1 of 2 deals" in _shown(at)
+
+
+def test_sparql_page_offers_json_and_a_graph_of_two_iri_columns(store: Path):
+    at = _page("pages/sparql.py")
+    at.text_area[0].input(
+        "SELECT ?payer ?payee WHERE { GRAPH ?g { ?d pg:payer ?payer ; pg:payee ?payee } }"
+    ).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "Download CSV",
+        "Download JSON",
+    ]
+    at.radio(key="sparql_shape").set_value("Graph").run()
+    assert not at.exception
+    names = _drawn_names(at)
+    assert {"United Kingdom", "Turkey", "Italy", "Tunisia"} <= names
+
+
+def test_sparql_page_states_its_timeout_and_row_limit(store: Path):
+    at = _page("pages/sparql.py")
+    shown = _shown(at)
+    assert f"stopped after {view.QUERY_TIMEOUT:g} s" in shown
+    assert f"at most {view.ROW_LIMIT:,} rows" in shown

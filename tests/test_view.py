@@ -10,6 +10,7 @@ import pytest
 from graph import network, view
 from graph.core import PolicyGraph
 from graph.errors import InputError
+from graph.model import STATUSES
 from graph.store import EmbeddedStore
 
 UK = {"iri": "uk", "label": "United Kingdom", "type": "Country", "iso_code": "GB"}
@@ -224,7 +225,7 @@ def test_pays_rows_list_every_payment_with_current_status(graph):
 
 
 def test_choices_list_payments_first_then_links_then_actors(graph):
-    choices = view.choices(graph, DEALS)
+    choices = view.choices(view.network_elements(graph, DEALS))
     names = list(choices.values())
     assert names[0] == "Italy → Tunisia · pays · concluded · €100 million"
     assert names[1] == "United Kingdom → Turkey · pays · negotiating · £50 million"
@@ -343,3 +344,175 @@ def test_legend_and_prefix_note_are_plain_text():
     assert "Country: blue" in legend["nodes"]
     assert "pays: solid arrow" in legend["edges"]
     assert view.prefix_note().startswith("pg:, status:")
+
+
+# --- choosing what the canvas shows ---------------------------------------------------
+
+KR = {"iri": "kr", "label": "Kurdistan Region", "type": "Region", "iso_code": "IQ-KR"}
+IQ = {"iri": "iq", "label": "Iraq", "type": "Country", "iso_code": "IQ"}
+
+
+def _dated(kind: str, source: str, target: str, deal: str, date: str) -> dict:
+    return {**_edge(kind, source, target, deal, "concluded"), "date": date}
+
+
+@pytest.fixture
+def wider():
+    """Two deals UK pays Turkey, a region with its country, and links dated over two years."""
+    return network.build(
+        [UK, TR, IT, TN, NGO, PM, KR, IQ],
+        [
+            _dated("pays", "uk", "tr", "d-uk", "2023-01-10"),
+            _dated("pays", "uk", "tr", "d-uk2", "2024-06-01"),
+            _dated("pays", "uk", "kr", "d-kr", "2024-02-01"),
+            _dated("pays", "uk", "iq", "d-iq", "2024-02-01"),
+            _dated("pays", "it", "tn", "d-it", "2024-05-02"),
+            _dated("criticises", "ngo", "it", "d-it", "2024-05-02"),
+        ],
+    )
+
+
+def test_select_network_filters_each_way(wider):
+    def drawn(**chosen) -> set[str]:
+        return set(view.select_network(wider, [], view.NetworkFilter(**chosen)).nodes)
+
+    assert drawn() == {"uk", "tr", "kr", "iq", "it", "tn", "ngo"}
+    assert drawn(kinds=("criticises",)) == {"ngo", "it"}
+    assert drawn(types=("Country",)) == {"uk", "tr", "iq", "it", "tn"}
+    assert drawn(actor="tn") == {"it", "tn"}
+    assert drawn(since="2024-03-01") == {"uk", "tr", "it", "tn", "ngo"}
+    assert drawn(until="2023-12-31") == {"uk", "tr"}
+    assert drawn(search="kurdistan") == {"uk", "kr"}
+    assert drawn(search="tn pays") == set()  # search looks at names, deals and evidence
+    assert drawn(search="it pays tn") == {"it", "tn"}
+    assert drawn(statuses=("negotiating",)) == set()
+    assert drawn(isolated=True) >= {"pm"}
+
+
+def test_select_network_folds_regions_into_their_country(wider):
+    folded = view.select_network(wider, [], view.NetworkFilter(collapse=True))
+    assert "kr" not in folded and "iq" in folded
+    assert {key for _, _, key in folded.out_edges("uk", keys=True)} >= {
+        "pays|d-kr",
+        "pays|d-iq",
+    }
+
+
+def test_select_network_top_keeps_the_most_linked_and_the_chosen_actor(wider):
+    top = view.select_network(wider, [], view.NetworkFilter(top=2))
+    assert set(top.nodes) == {"uk", "it"}
+    with_focus = view.select_network(wider, [], view.NetworkFilter(top=1, actor="tn"))
+    assert "tn" in with_focus
+
+
+def test_network_elements_draw_parallel_deals_as_one_counted_edge(wider):
+    elements = view.network_elements(wider, [], layout="force")
+    ids = {e["data"]["id"]: e["data"] for e in elements["edges"]}
+    merged = ids[view.edge_id("uk", "tr", "pays", view.AGGREGATE)]
+    assert merged["caption"] == "2 deals" and merged["weight"] == 2
+    assert view.edge_id("it", "tn", "pays", "d-it") in ids
+    record = view.detail(merged["id"], wider, {}, [], [])
+    assert record["kind"] == "links"
+    assert [row["element"] for row in record["links"]] == [
+        view.edge_id("uk", "tr", "pays", "d-uk"),
+        view.edge_id("uk", "tr", "pays", "d-uk2"),
+    ]
+
+
+def test_positions_force_layout_is_deterministic_and_inside_the_canvas(wider):
+    where = view.positions(wider, layout="force")
+    assert where == view.positions(wider, layout="force")
+    assert all(0 <= x <= 600 and 0 <= y <= 400 for x, y in where.values())
+
+
+def test_focus_and_centrality_rows(wider):
+    assert view.path_names(wider, "ngo", "tn") == ["human rights groups", "Italy", "Tunisia"]
+    assert view.path_names(wider, "ngo", "kr") == []
+    rows = view.centrality_rows(wider)
+    assert rows[0]["actor"] == "United Kingdom" and rows[0]["page"] == "actor?actor=uk"
+
+
+def test_date_span_and_range(wider):
+    span = view.date_span(wider)
+    assert span == ("2023-01-10", "2024-06-01")
+
+
+def test_find_actor_by_key_code_label_or_mention():
+    actors = {"https://x/id/actor/country/GB": {**UK, "mentions": ["Britain"]}}
+    for name in ("country/GB", "gb", "united kingdom", "BRITAIN", "https://x/id/actor/country/GB"):
+        assert view.find_actor(actors, name) == "https://x/id/actor/country/GB"
+    assert view.find_actor(actors, "Atlantis") is None
+
+
+def test_actor_page_splits_payments_out_and_in():
+    page = view.actor_page(UK, DEALS, [{"speaker": "uk", "quote": "q", "sentence": "s"}], [])
+    assert [row["to"] for row in page["pays"]] == ["Turkey"]
+    assert page["paid_by"] == [] and len(page["statements"]) == 1
+    tunisia = view.actor_page(TN, DEALS, [], [{"headline": "H", "url": "javascript:x"}])
+    assert [row["from"] for row in tunisia["paid_by"]] == ["Italy"]
+    assert tunisia["articles"][0]["url"] == ""  # never a javascript: link
+
+
+# --- the deal tracker -----------------------------------------------------------------
+
+
+def test_search_deals_by_text_dates_and_payment():
+    assert [d["iri"] for d in view.search_deals(DEALS, "TUNISIA")] == ["d-it"]
+    assert [d["iri"] for d in view.search_deals(DEALS, "prevent departures")] == ["d-uk"]
+    assert [d["iri"] for d in view.search_deals(DEALS, "script")] == ["d-it"]  # evidence
+    assert [d["iri"] for d in view.search_deals(DEALS, until="2024-04-01")] == ["d-uk"]
+    assert view.search_deals(DEALS, since="2024-06-01") == []
+    unpaid = {**DEALS[0], "iri": "d-x", "payers": []}
+    assert [d["iri"] for d in view.search_deals([*DEALS, unpaid], paid_only=True)] == [
+        "d-it",
+        "d-uk",
+    ]
+    assert view.reported_span(DEALS) == ("2024-03-01", "2024-05-02")
+
+
+def test_sources_by_article_group_sentences_with_the_reported_status():
+    (source,) = view.sources_by_article(DEALS[0])
+    assert source["sentences"] == ["Italy pays Tunisia.", "Critics say <script>x</script>."]
+    assert source["status"] == "concluded"
+    assert source["cite"].startswith("Deals <b>today</b>")
+
+
+def test_status_timeline_orders_statuses_and_keeps_text_as_data():
+    spec = view.status_timeline(DEALS[1])
+    assert [v["status"] for v in spec["data"]["values"]] == ["proposed", "negotiating"]
+    assert spec["encoding"]["y"]["sort"] == list(STATUSES)
+    assert "http" not in json.dumps(spec)
+
+
+# --- SPARQL results -------------------------------------------------------------------
+
+
+def test_sparql_results_as_json_and_as_a_graph():
+    from graph.store import Cell, Table
+
+    uri = "https://w3id.org/policygraph/id/actor/country/"
+    table = Table(
+        ["payer", "payee", "n"],
+        [
+            {"payer": Cell("uri", uri + "GB"), "payee": Cell("uri", uri + "TR"), "n": None},
+            {"payer": Cell("uri", uri + "GB"), "payee": Cell("uri", uri + "TR"), "n": None},
+            {
+                "payer": Cell("uri", uri + "IT"),
+                "payee": Cell("uri", uri + "TN"),
+                "n": Cell("literal", "2", "http://www.w3.org/2001/XMLSchema#integer"),
+            },
+        ],
+    )
+    assert view.iri_columns(table) == ["payer", "payee"]
+    parsed = json.loads(view.table_json(table))
+    assert parsed["head"]["vars"] == ["payer", "payee", "n"]
+    assert parsed["results"]["bindings"][2]["n"]["datatype"].endswith("#integer")
+    elements = view.result_elements(table, "payer", "payee", {uri + "GB": UK})
+    assert len(elements["edges"]) == 2
+    names = {n["data"]["name"] for n in elements["nodes"]}
+    assert names == {
+        "United Kingdom",
+        "id:actor/country/TR",
+        "id:actor/country/IT",
+        "id:actor/country/TN",
+    }

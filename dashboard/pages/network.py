@@ -1,4 +1,6 @@
-"""Network page: who pays whom, who criticises which deal, who said what."""
+"""Network page: who pays whom, who criticises which deal, who said what, and its analyses."""
+
+import datetime as dt
 
 import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import streamlit as st
@@ -6,34 +8,133 @@ from streamlit_cytoscape import EdgeStyle, Event, NodeStyle, streamlit_cytoscape
 
 from graph import view
 from graph.errors import PolicyGraphError
-from graph.model import STATUSES
+from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
 
 st.title("Actor network")
 location = data.store_location()
 version = data.store_version(location)
 try:
+    whole = data.network(location, version)
     deals = data.deals(location, version)
-    elements = data.elements(location, version)
-    choices = data.choices(location, version)
+    span = data.date_span(location, version)
 except PolicyGraphError as error:
     st.error(str(error))
     st.stop()
 st.caption(f"Store: {view.md_escape(location)}")
-if not elements["nodes"]:
+if not whole.number_of_nodes():
     st.info("The store holds no actors yet: ingest articles with `policygraph ingest`.")
     st.stop()
+names = {node: str(whole.nodes[node].get("label") or node) for node in whole.nodes}
+everyone = sorted(names, key=lambda node: (names[node].casefold(), node))
 
-left, middle, right = st.columns([2, 2, 1])
-kinds = left.multiselect(
-    "Links", EDGE_KINDS, default=view.DEFAULT_KINDS, format_func=view.KIND_LABELS.get
+analysis = st.radio("Show", view.ANALYSES, horizontal=True, key="network_analysis")
+with st.expander("Filters", expanded=True):
+    one, two, three = st.columns(3)
+    kinds = one.multiselect(
+        "Links",
+        EDGE_KINDS,
+        default=view.DEFAULT_KINDS,
+        format_func=view.KIND_LABELS.get,
+        key="network_kinds",
+    )
+    statuses = two.multiselect("Deal status", STATUSES, default=STATUSES, key="network_status")
+    types = three.multiselect(
+        "Actor types",
+        ACTOR_TYPES,
+        format_func=lambda t: view.readable(t).capitalize(),
+        placeholder="Every type",
+        key="network_types",
+    )
+    one, two, three = st.columns(3)
+    actor = one.selectbox(
+        "Actor",
+        everyone,
+        index=None,
+        format_func=names.get,
+        placeholder="Any actor",
+        key="network_actor",
+    )
+    search = two.text_input("Search names, deals and evidence", key="network_search")
+    since = until = None
+    if span:
+        first, last = dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1])
+        dates = three.date_input(
+            "Sources dated",
+            value=(first, last),
+            min_value=first,
+            max_value=last,
+            key="network_dates",
+        )
+        since, until = view.date_range(dates, span)
+    one, two, three = st.columns(3)
+    top = one.number_input(
+        "Most linked actors to draw",
+        min_value=2,
+        max_value=max(2, whole.number_of_nodes()),
+        value=min(view.TOP_ACTORS, max(2, whole.number_of_nodes())),
+        step=10,
+        key="network_top",
+    )
+    layout = two.radio(
+        "Layout",
+        list(view.LAYOUTS),
+        format_func=view.LAYOUTS.get,
+        horizontal=True,
+        key="network_layout",
+    )
+    collapse = three.checkbox("Fold regions into their country", key="network_collapse")
+    isolated = three.checkbox("Show unlinked actors", value=False, key="network_isolated")
+
+chosen = view.NetworkFilter(
+    kinds=tuple(kinds),
+    statuses=tuple(statuses),
+    types=tuple(types),
+    actor=actor,
+    since=since,
+    until=until,
+    search=search,
+    top=int(top),
+    collapse=collapse,
+    isolated=isolated,
 )
-statuses = middle.multiselect("Deal status", STATUSES, default=STATUSES)
-isolated = right.checkbox("Show unlinked actors", value=False)
+selected = data.selection(location, version, chosen)
+pool = sorted(selected.nodes, key=lambda node: (names.get(node, node).casefold(), node))
 
-shown = view.filter_elements(elements, kinds, statuses, isolated)
+focus = data.WHOLE
+if analysis == "Shortest path":
+    left, right = st.columns(2)
+    start = left.selectbox("From", pool, index=None, format_func=names.get, key="network_from")
+    end = right.selectbox("To", pool, index=None, format_func=names.get, key="network_to")
+    focus = (analysis, start, end, 1)
+    chain = view.path_names(selected, start, end)
+    if start and end:
+        if chain:
+            st.markdown("**Path**: " + view.md_escape(" → ".join(chain)))
+        else:
+            st.warning("No path links these two actors in the links shown.")
+elif analysis == "Ego network":
+    left, right = st.columns([3, 1])
+    centre = left.selectbox("Around", pool, index=None, format_func=names.get, key="network_ego")
+    radius = right.slider("Links away", 1, 3, 1, key="network_radius")
+    focus = (analysis, centre, None, radius)
+
+if analysis == "Centrality":
+    st.subheader("Centrality in the links shown")
+    st.dataframe(
+        data.centrality(location, version, chosen),
+        hide_index=True,
+        width="stretch",
+        column_config={"page": st.column_config.LinkColumn("page", display_text="open")},
+    )
+    st.stop()
+
+elements = data.elements(location, version, chosen, focus, layout)
+choices = data.choices(location, version, chosen, focus, layout)
+drawn = data.drawn(location, version, chosen, focus)
+st.caption(view.size_note(drawn, whole))
 event = streamlit_cytoscape(
-    shown,
+    elements,
     layout=view.PRESET_LAYOUT,
     node_styles=[NodeStyle(**style) for style in view.node_styles()],
     edge_styles=[EdgeStyle(**style) for style in view.edge_styles()],
@@ -46,17 +147,15 @@ st.caption(f"Actors — {legend['nodes']}")
 st.caption(f"Links — {legend['edges']}")
 
 st.subheader("Who pays whom")
-st.dataframe(
-    view.pays_rows(data.network(location, version), deals, statuses),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(view.pays_rows(drawn, deals, statuses), hide_index=True, width="stretch")
 
 clicked = view.tapped(event, st.session_state.get("network_seen"))
 if clicked is not None:
     st.session_state["network_seen"] = event["timestamp"]
     if clicked in choices:
         st.session_state["network_pick"] = clicked
+if st.session_state.get("network_pick") not in choices:
+    st.session_state.pop("network_pick", None)
 picked = st.selectbox(
     "Details of",
     list(choices),
@@ -66,7 +165,20 @@ picked = st.selectbox(
     key="network_pick",
 )
 
-record = data.detail(location, version, picked)
+record = data.detail(location, version, chosen, focus, picked)
+if record and record["kind"] == "links":
+    st.subheader(view.md_escape(record["title"]))
+    rows = {row["element"]: row for row in record["links"]}
+    st.dataframe(record["links"], hide_index=True, width="stretch", column_order=view.LINK_COLUMNS)
+    one_link = st.selectbox(
+        "Deal",
+        list(rows),
+        index=None,
+        format_func=lambda element: rows[element]["deal"],
+        placeholder="Pick one of these deals",
+        key="network_link",
+    )
+    record = data.detail(location, version, chosen, focus, one_link)
 if record:
     st.subheader(view.md_escape(record["title"]))
     if record.get("link"):
@@ -77,8 +189,12 @@ if record:
     if record.get("wikidata"):
         st.link_button("Wikidata", record["wikidata"])
     if record["kind"] == "actor":
+        st.markdown(f"[Everything about this actor]({view.actor_link(record['iri'])})")
         st.markdown("**Deals**")
         st.dataframe(record["deals"], hide_index=True, width="stretch")
+        if record["statements"]:
+            st.markdown("**Statements**")
+            st.dataframe(record["statements"], hide_index=True, width="stretch")
     else:
         st.markdown("**Evidence**")
         for source in record["evidence"]:

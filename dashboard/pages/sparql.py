@@ -1,8 +1,9 @@
-"""SPARQL page: run the example queries, or your own, read-only."""
+"""SPARQL page: run the example queries, or your own, read-only, with a timeout."""
 
 import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import pandas as pd
 import streamlit as st
+from streamlit_cytoscape import EdgeStyle, NodeStyle, streamlit_cytoscape
 
 from graph import view
 from graph.errors import PolicyGraphError
@@ -13,13 +14,19 @@ version = data.store_version(location)
 st.caption(f"Store: {view.md_escape(location)} (read-only: updates are refused)")
 
 examples = {query.name: query for query in data.queries()}
-name = st.selectbox("Example query", list(examples), key="sparql_example")
+name = st.selectbox(
+    "Example query",
+    list(examples),
+    format_func=lambda key: f"{key}: {examples[key].purpose}",
+    key="sparql_example",
+)
 example = examples[name]
 st.caption(view.md_escape(example.purpose))
 text = st.text_area("Query", value=example.text, height=280, key=f"sparql_text_{name}")
 st.caption(
     f"Predeclared prefixes: {view.md_escape(view.prefix_note())}. "
-    f"At most {view.ROW_LIMIT:,} rows are shown; the CSV download has every row."
+    f"A query is stopped after {view.QUERY_TIMEOUT:g} s. The table shows at most "
+    f"{view.ROW_LIMIT:,} rows; the downloads hold up to {data.FETCH_LIMIT:,}."
 )
 if st.button("Run", type="primary"):
     st.session_state["sparql_ran"] = text
@@ -27,13 +34,43 @@ if st.button("Run", type="primary"):
 ran = st.session_state.get("sparql_ran")
 if ran:
     try:
-        table = data.run_query(location, version, ran)
+        result = data.run_query(location, version, ran)
     except PolicyGraphError as error:
         st.error(str(error))
-    else:
-        columns, rows, total = view.table_rows(table, view.ROW_LIMIT)
-        st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
-        st.caption(f"{min(total, view.ROW_LIMIT):,} of {total:,} rows shown")
-        st.download_button(
-            "Download CSV", view.table_csv(table), "results.csv", "text/csv", on_click="ignore"
+        st.stop()
+    table = result.table
+    columns, rows, total = view.table_rows(table, view.ROW_LIMIT)
+    pairs = view.iri_columns(table)
+    shape = "Table"
+    if len(pairs) >= 2:
+        shape = st.radio("Show as", ["Table", "Graph"], horizontal=True, key="sparql_shape")
+    if shape == "Graph":
+        left, right = st.columns(2)
+        source = left.selectbox("From column", pairs, index=0, key="sparql_source")
+        target = right.selectbox("To column", pairs, index=1, key="sparql_target")
+        streamlit_cytoscape(
+            data.result_elements(location, version, ran, source, target),
+            layout=view.PRESET_LAYOUT,
+            node_styles=[NodeStyle(**style) for style in view.node_styles()],
+            edge_styles=[EdgeStyle(**style) for style in view.edge_styles()],
+            height=520,
+            key="sparql_canvas",
         )
+        st.caption(f"At most {view.GRAPH_LIMIT:,} distinct pairs are drawn.")
+    else:
+        st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
+    st.caption(
+        f"{len(rows):,} of {result.total:,} rows shown"
+        + (f"; the downloads hold the first {len(table.rows):,}" if result.truncated else "")
+    )
+    one, two = st.columns(2)
+    one.download_button(
+        "Download CSV", view.table_csv(table), "results.csv", "text/csv", on_click="ignore"
+    )
+    two.download_button(
+        "Download JSON",
+        view.table_json(table),
+        "results.json",
+        "application/sparql-results+json",
+        on_click="ignore",
+    )
