@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from graph import view
 from graph.core import PolicyGraph
 
-DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = ROOT / "dashboard"
 PAGES = ["app.py", "pages/network.py", "pages/deals.py", "pages/actor.py", "pages/sparql.py"]
 ID = "https://w3id.org/policygraph/id/"
 UK, TR = ID + "actor/country/GB", ID + "actor/country/TR"
@@ -369,3 +373,44 @@ def test_sparql_page_states_its_timeout_and_row_limit(store: Path):
     shown = _shown(at)
     assert f"stopped after {view.QUERY_TIMEOUT:g} s" in shown
     assert f"at most {view.ROW_LIMIT:,} rows" in shown
+
+
+@pytest.mark.model
+def test_dashboard_keeps_working_while_the_cli_ingests(tmp_path: Path, monkeypatch):
+    """Real `policygraph ingest` processes commit one article after another while the deals
+    page reruns: every rerun renders, and each commit shows up without a restart."""
+    location = tmp_path / "store"
+    monkeypatch.setenv("POLICYGRAPH_STORE", str(location))
+    monkeypatch.setenv("POLICYGRAPH_LOCK_WAIT", "30")
+    monkeypatch.syspath_prepend(str(DASHBOARD))
+    articles = sorted((ROOT / "tests" / "data" / "dev").glob("dev0[1-3]_*.txt"))
+    cli = Path(sys.executable).with_name("policygraph")
+    failures: list[str] = []
+
+    def ingest_each() -> None:
+        for article in articles:
+            done = subprocess.run(
+                [str(cli), "--store", str(location), "ingest", str(article)],
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                failures.append(done.stderr)
+
+    writer = threading.Thread(target=ingest_each)
+    at = _page("pages/deals.py")
+    seen = [len(at.dataframe[0].value)]
+    writer.start()
+    while writer.is_alive():
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        seen.append(len(at.dataframe[0].value))
+    writer.join()
+    at.run()
+    seen.append(len(at.dataframe[0].value))
+    assert failures == []
+    with PolicyGraph.open(str(location), "read") as graph:
+        assert seen[-1] == len(graph.deals()) > 0
+        assert len(graph.articles()) == len(articles)
+    assert seen == sorted(seen)  # never a step back
+    assert len(set(seen)) >= 3  # the empty store, a first commit, ..., all of them
