@@ -2,19 +2,12 @@
 
 import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import streamlit as st
+import widgets  # dashboard/widgets.py, blocks the pages share
 
 from graph import view
-from graph.errors import PolicyGraphError
 
-st.title("Actor")
-location = data.store_location()
-version = data.store_version(location)
-try:
-    actors = data.actors(location, version)
-except PolicyGraphError as error:
-    st.error(str(error))
-    st.stop()
-st.caption(f"Store: {view.md_escape(location)}")
+location, version = widgets.store_header("Actor")
+actors = widgets.load(data.actors, location, version)
 if not actors:
     st.info("The store holds no actors yet: ingest articles with `policygraph ingest`.")
     st.stop()

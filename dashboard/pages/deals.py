@@ -1,24 +1,15 @@
 """Deals page: the deal tracker, one row per deal, with each deal's history and evidence."""
 
-import datetime as dt
-
 import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import pandas as pd
 import streamlit as st
+import widgets  # dashboard/widgets.py, blocks the pages share
 
 from graph import view
-from graph.errors import PolicyGraphError
 from graph.model import STATUSES
 
-st.title("Deals")
-location = data.store_location()
-version = data.store_version(location)
-try:
-    deals = data.deals(location, version)
-except PolicyGraphError as error:
-    st.error(str(error))
-    st.stop()
-st.caption(f"Store: {view.md_escape(location)}")
+location, version = widgets.store_header("Deals")
+deals = widgets.load(data.deals, location, version)
 
 actors = view.deal_actors(deals)
 left, middle, right = st.columns(3)
@@ -33,18 +24,9 @@ actor = middle.selectbox(
 )
 text = right.text_input("Search labels, actors, amounts and evidence", key="deals_search")
 left, right = st.columns([2, 1])
-since = until = None
-span = view.reported_span(deals)
-if span:
-    first, last = dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1])
-    dates = left.date_input(
-        "Reported between",
-        value=(first, last),
-        min_value=first,
-        max_value=last,
-        key="deals_dates",
-    )
-    since, until = view.date_range(dates, span)
+since, until = widgets.date_filter(
+    left, "Reported between", view.reported_span(deals), key="deals_dates"
+)
 paid_only = right.checkbox("Only deals with a payment", key="deals_paid")
 chosen = view.search_deals(view.filter_deals(deals, statuses, actor), text, since, until, paid_only)
 
@@ -55,17 +37,7 @@ st.dataframe(
     column_order=view.DEAL_COLUMNS[:-1],
 )
 st.caption(f"{len(chosen)} of {len(deals)} deals · click a column header to sort")
-one, two = st.columns(2)
-one.download_button(
-    "Download CSV", view.deals_csv(chosen), "deals.csv", "text/csv", on_click="ignore"
-)
-two.download_button(
-    "Download JSON",
-    view.deals_json(chosen),
-    "deals.json",
-    "application/json",
-    on_click="ignore",
-)
+widgets.downloads(view.deals_csv(chosen), view.deals_json(chosen), "deals")
 
 by_iri = {deal["iri"]: deal for deal in chosen}
 picked = st.selectbox(

@@ -1,27 +1,17 @@
 """Network page: who pays whom, who criticises which deal, who said what, and its analyses."""
 
-import datetime as dt
-
 import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import streamlit as st
+import widgets  # dashboard/widgets.py, blocks the pages share
 from streamlit_cytoscape import EdgeStyle, Event, NodeStyle, streamlit_cytoscape
 
 from graph import view
-from graph.errors import PolicyGraphError
 from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
 
-st.title("Actor network")
-location = data.store_location()
-version = data.store_version(location)
-try:
-    whole = data.network(location, version)
-    deals = data.deals(location, version)
-    span = data.date_span(location, version)
-except PolicyGraphError as error:
-    st.error(str(error))
-    st.stop()
-st.caption(f"Store: {view.md_escape(location)}")
+location, version = widgets.store_header("Actor network")
+whole = widgets.load(data.network, location, version)
+deals = widgets.load(data.deals, location, version)
 if not whole.number_of_nodes():
     st.info("The store holds no actors yet: ingest articles with `policygraph ingest`.")
     st.stop()
@@ -56,17 +46,9 @@ with st.expander("Filters", expanded=True):
         key="network_actor",
     )
     search = two.text_input("Search names, deals and evidence", key="network_search")
-    since = until = None
-    if span:
-        first, last = dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1])
-        dates = three.date_input(
-            "Sources dated",
-            value=(first, last),
-            min_value=first,
-            max_value=last,
-            key="network_dates",
-        )
-        since, until = view.date_range(dates, span)
+    since, until = widgets.date_filter(
+        three, "Sources dated", data.date_span(location, version), key="network_dates"
+    )
     one, two, three = st.columns(3)
     top = one.number_input(
         "Most linked actors to draw",

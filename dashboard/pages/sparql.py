@@ -3,15 +3,13 @@
 import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import pandas as pd
 import streamlit as st
+import widgets  # dashboard/widgets.py, blocks the pages share
 from streamlit_cytoscape import EdgeStyle, NodeStyle, streamlit_cytoscape
 
 from graph import view
 from graph.errors import PolicyGraphError
 
-st.title("SPARQL")
-location = data.store_location()
-version = data.store_version(location)
-st.caption(f"Store: {view.md_escape(location)} (read-only: updates are refused)")
+location, version = widgets.store_header("SPARQL", " (read-only: updates are refused)")
 
 examples = {query.name: query for query in data.queries()}
 name = st.selectbox(
@@ -63,14 +61,6 @@ if ran:
         f"{len(rows):,} of {result.total:,} rows shown"
         + (f"; the downloads hold the first {len(table.rows):,}" if result.truncated else "")
     )
-    one, two = st.columns(2)
-    one.download_button(
-        "Download CSV", view.table_csv(table), "results.csv", "text/csv", on_click="ignore"
-    )
-    two.download_button(
-        "Download JSON",
-        view.table_json(table),
-        "results.json",
-        "application/sparql-results+json",
-        on_click="ignore",
+    widgets.downloads(
+        view.table_csv(table), view.table_json(table), "results", "application/sparql-results+json"
     )
