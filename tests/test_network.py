@@ -18,7 +18,13 @@ from graph.vocab import actor_iri, deal_iri
 ACTORS = [
     {"iri": "uk", "label": "United Kingdom", "type": "Country", "iso_code": "GB"},
     {"iri": "tr", "label": "Turkey", "type": "Country", "iso_code": "TR"},
-    {"iri": "kr", "label": "Kurdistan Region", "type": "Region", "iso_code": "IQ-KR"},
+    {
+        "iri": "kr",
+        "label": "Kurdistan Region",
+        "type": "Region",
+        "iso_code": "IQ-KR",
+        "part_of": "iq",
+    },
     {"iri": "hrg", "label": "human rights groups", "type": "Organisation"},
     {"iri": "iq", "label": "Iraq", "type": "Country", "iso_code": "IQ"},
 ]
@@ -71,6 +77,7 @@ def test_network_build_makes_one_node_per_actor_and_one_edge_per_deal(
         "type": "Region",
         "iso_code": "IQ-KR",
         "wikidata": None,
+        "part_of": "iq",
     }
     assert tiny.nodes["pm"]["label"] == "pm"  # unknown actors are labelled by their IRI
     assert tiny.number_of_edges() == 5
