@@ -24,8 +24,9 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from graph import view
+from graph import review, view
 from graph.core import PolicyGraph
+from graph.extract import model_name
 from graph.queries import NamedQuery, catalogue
 from graph.sandbox import FETCH_LIMIT, Result, Sandbox
 
@@ -199,3 +200,40 @@ def result_elements(
     """A query result with two IRI columns as a graph, with positions computed once."""
     table = run_query(location, version, text).table
     return view.result_elements(table, source, target, actors(location, version))
+
+
+# --- ingest ---
+# The Ingest page reads articles without the store (extraction takes seconds and must not hold
+# the store's lock), keeps each review in the session as plain data (``Review.to_state``), and
+# opens the store for writing only for the moment of a commit.
+
+
+def ingest_model() -> str:
+    """The spaCy model package to extract with: ``$POLICYGRAPH_MODEL``, else the default."""
+    return model_name()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def ingest_extractor(model: str) -> PolicyGraph:
+    """A ``PolicyGraph`` that only extracts (it never opens a store), shared by every session;
+    its spaCy pipeline is loaded on the first review and kept."""
+    return PolicyGraph(None, model)
+
+
+def ingest_review(
+    model: str,
+    text: str | None,
+    files: list[tuple[str, bytes]],
+    date: str | None,
+    url: str | None,
+    outlet: str | None,
+) -> list[dict[str, Any]]:
+    """Review pasted text and uploaded ``(name, bytes)`` files; each review as plain data."""
+    found = review.review_inputs(ingest_extractor(model), text, files, date, url, outlet)
+    return [item.to_state() for item in found]
+
+
+def ingest_commit(location: str, reviews: list[dict[str, Any]]) -> str:
+    """Write reviewed articles to the store in one transaction; the line saying what was written."""
+    report = review.commit(location, [review.Review.from_state(state) for state in reviews])
+    return review.commit_message(report)

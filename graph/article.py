@@ -56,20 +56,35 @@ def read_text(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError(f"{path}: file is {size / 1e6:.1f} MB, over the 5 MB limit")
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes(), str(path))
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    r"""The text of an article file's bytes (a path or an upload named ``name``), refusing what
+    is over 5 MB, binary, not UTF-8 or empty, with one line naming the input.
+
+    >>> decode_text("\ufeffHead\nBody.".encode(), "a.txt")
+    'Head\nBody.'
+    >>> decode_text(b"\xff\xfe", "b.txt")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InputError: b.txt: not UTF-8 text (invalid byte at offset 0)
+    """
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"{name}: file is {len(raw) / 1e6:.1f} MB, over the 5 MB limit")
     if b"\x00" in raw:
-        raise InputError(f"{path}: binary file, expected UTF-8 text")
+        raise InputError(f"{name}: binary file, expected UTF-8 text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {error.start})") from None
+        raise InputError(f"{name}: not UTF-8 text (invalid byte at offset {error.start})") from None
     if not text.strip():
-        raise InputError(f"{path}: empty file, nothing to ingest")
+        raise InputError(f"{name}: empty file, nothing to ingest")
     return text
 
 
-def parse_date(value: str | None) -> date | None:
-    """Parse a ``YYYY-MM-DD`` date, or raise ``InputError`` naming the value."""
+def parse_date(value: str | None, name: str = "--date") -> date | None:
+    """Parse a ``YYYY-MM-DD`` date, or raise ``InputError`` naming the input and the value."""
     if value is None or value == "":
         return None
     try:
@@ -77,10 +92,10 @@ def parse_date(value: str | None) -> date | None:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"--date {value!r}: not a valid date, expected YYYY-MM-DD") from None
+        raise InputError(f"{name} {value!r}: not a valid date, expected YYYY-MM-DD") from None
 
 
-def parse_url(value: str | None) -> str | None:
+def parse_url(value: str | None, name: str = "--url") -> str | None:
     """Check an article URL: an absolute http(s) address, or raise ``InputError`` naming it.
 
     >>> parse_url("https://example.org/news/1")
@@ -94,7 +109,7 @@ def parse_url(value: str | None) -> str | None:
         or not parts.netloc
         or any(ch.isspace() or ch in '<>"{}|\\^`' for ch in value)
     ):
-        raise InputError(f"--url {value!r}: not an absolute http(s) URL")
+        raise InputError(f"{name} {value!r}: not an absolute http(s) URL")
     return value
 
 

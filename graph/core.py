@@ -120,11 +120,11 @@ class PolicyGraph:
 
         return extract(article, self.nlp)
 
-    def prepare_text(self, text: str, meta: Metadata, source: str) -> Prepared:
-        """Parse, extract and validate one article's text; nothing is written."""
+    def extract_text(self, text: str, meta: Metadata, source: str) -> Extraction:
+        """Parse and extract one article's text, not validated; a crash is one line."""
         article = parse_article(text, meta)
         try:
-            extraction = self.extract(article)
+            return self.extract(article)
         except PolicyGraphError:
             raise
         except Exception as error:  # a bug must still leave the user one line and the store
@@ -132,6 +132,10 @@ class PolicyGraph:
                 f"{source}: extraction failed ({type(error).__name__}: {error}); "
                 "nothing was written, please report this article"
             ) from error
+
+    def prepare_text(self, text: str, meta: Metadata, source: str) -> Prepared:
+        """Parse, extract and validate one article's text; nothing is written."""
+        extraction = self.extract_text(text, meta, source)
         graph = to_graph(extraction)
         check(graph, source)
         return Prepared(source, extraction, graph)

@@ -1,0 +1,81 @@
+"""Ingest page: paste or upload articles, review what they would add, then commit or discard."""
+
+import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
+import pandas as pd
+import streamlit as st
+import widgets  # dashboard/widgets.py, blocks the pages share
+
+from graph import view
+from graph.errors import PolicyGraphError
+
+location, _ = widgets.store_header("Ingest", " · nothing is written until you press Commit")
+state = st.session_state
+
+with st.form("ingest_form"):
+    text = st.text_area(
+        "Article text",
+        height=220,
+        key="ingest_text",
+        placeholder="The headline on the first line, then the article, one paragraph a line",
+    )
+    uploads = st.file_uploader(
+        "Or upload article files (.txt)",
+        type=["txt"],
+        accept_multiple_files=True,
+        key="ingest_files",
+    )
+    left, middle, right = st.columns(3)
+    date = left.text_input("Date (YYYY-MM-DD)", key="ingest_date", placeholder="2024-11-18")
+    url = middle.text_input("URL", key="ingest_url", placeholder="https://")
+    outlet = right.text_input("Outlet", key="ingest_outlet")
+    submitted = st.form_submit_button("Review", type="primary")
+
+done = state.pop("ingest_done", None)
+if submitted:
+    files = [(upload.name, upload.getvalue()) for upload in uploads or []]
+    state.pop("ingest_reviews", None)
+    try:
+        with st.spinner("Reading with the language model…"):
+            state["ingest_reviews"] = data.ingest_review(
+                data.ingest_model(), text, files, date, url, outlet
+            )
+    except PolicyGraphError as error:
+        st.error(view.md_escape(error))
+elif done:
+    st.success(done)
+
+reviews = state.get("ingest_reviews")
+if reviews:
+    blocked = any(review["violations"] for review in reviews)
+    for review in reviews:
+        with st.container(border=True):
+            st.subheader(view.md_escape(review["headline"]))
+            st.caption(view.md_escape(review["source"]))
+            for column, (name, count) in zip(
+                st.columns(len(review["counts"])), review["counts"].items(), strict=True
+            ):
+                column.metric(name.capitalize(), count)
+            for line in review["violations"]:
+                st.error(view.md_escape(line))
+            st.html(review["html"])  # every piece of article text in it is escaped
+            st.dataframe(
+                pd.DataFrame(review["triples"], columns=["subject", "predicate", "object"]),
+                hide_index=True,
+                width="stretch",
+            )
+    if blocked:
+        st.warning("Commit is off: the SHACL violations above must be fixed first.")
+    commit, discard = st.columns(2)
+    if commit.button("Commit", type="primary", disabled=blocked, key="ingest_commit"):
+        try:
+            with st.spinner("Writing to the store…"):
+                state["ingest_done"] = data.ingest_commit(location, reviews)
+        except PolicyGraphError as error:
+            st.error(view.md_escape(error))
+        else:
+            del state["ingest_reviews"]
+            st.rerun()
+    if discard.button("Discard", key="ingest_discard"):
+        del state["ingest_reviews"]
+        state["ingest_done"] = "Discarded: nothing was written."
+        st.rerun()
