@@ -156,11 +156,17 @@ def test_browser_sparql_page_finds_tunisia(page, dashboard):
     page.get_by_role("option").filter(has_text="who-pays-whom").first.click()
     page.wait_for_timeout(1_000)
     page.get_by_role("button", name="Run").click()
-    page.wait_for_timeout(2_000)
+    page.get_by_text("rows shown", exact=False).wait_for(timeout=60_000)
+    _wait_for_grid(page, "Tunisia")
     _shot(page, "sparql")
-    grid_text = page.locator("[data-testid='stDataFrame']").first
-    grid_text.wait_for(timeout=30_000)
-    assert "Tunisia" in _grid_text(page)
+
+
+def _wait_for_grid(page, text: str, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Wait until a data grid on the page shows ``text`` (grids draw after their frame)."""
+    deadline = time.monotonic() + seconds
+    while text not in _grid_text(page):
+        assert time.monotonic() < deadline, f"{text!r} never appeared in a table"
+        page.wait_for_timeout(250)
 
 
 def _grid_text(page) -> str:  # type: ignore[no-untyped-def]
@@ -171,11 +177,65 @@ def _grid_text(page) -> str:  # type: ignore[no-untyped-def]
 def test_browser_deals_page_lists_the_five_deals(page, dashboard):
     page.goto(dashboard + "/deals")
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1_000)
+    _wait_for_grid(page, "Libya")
     _shot(page, "deals")
     text = _grid_text(page)
     for name in ("Turkey", "Vietnam", "Kurdistan Region", "Tunisia", "Libya"):
         assert name in text
+
+
+def test_browser_network_analyses_and_actor_page(page, dashboard):
+    page.goto(dashboard)
+    page.get_by_text("Who pays whom").wait_for(timeout=60_000)
+    page.get_by_text("Centrality", exact=True).click()
+    _wait_for_grid(page, "United Kingdom")
+    _shot(page, "network-centrality")
+    page.goto(dashboard + "/actor?actor=country%2FTR")
+    page.get_by_text("Paid by", exact=False).first.wait_for(timeout=60_000)
+    _wait_for_grid(page, "United Kingdom")
+    _shot(page, "actor-turkey")
+
+
+MARKUP_ARTICLE = (
+    "Italy agrees to pay Tunisia <b>to stop boats</b>\n"
+    "Italy will pay Tunisia 100 million euros to stop migrants leaving, officials said "
+    "<script>alert('pwned')</script>.\n"
+    "Human rights groups criticised the deal <img src=x onerror=alert('pwned')> on Monday.\n"
+)
+
+
+def test_browser_ingest_page_shows_markup_as_text_then_commits(page, dashboard):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(dashboard + "/ingest")
+    page.get_by_label("Article text").wait_for(timeout=60_000)
+    page.get_by_label("Article text").fill(MARKUP_ARTICLE)
+    page.get_by_label("Date (YYYY-MM-DD)").fill("2024-12-01")
+    page.get_by_role("button", name="Review").click()
+    shown = page.locator("[data-testid='stHtml']").first
+    shown.wait_for(timeout=120_000)  # the first review loads the language model
+    assert "<script>alert('pwned')</script>" in shown.inner_text()
+    assert "<img src=x onerror=alert('pwned')>" in shown.inner_text()
+    assert shown.locator("script, img, b").count() == 0
+    assert shown.locator("mark").count() > 0  # actors and the deal are highlighted
+    _shot(page, "ingest-review")
+    page.get_by_role("button", name="Commit").click()
+    page.get_by_text("Wrote", exact=False).wait_for(timeout=60_000)
+    _shot(page, "ingest-committed")
+
+    page.goto(dashboard + "/deals")
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Evidence for")
+    picker.click()
+    page.keyboard.type("Italy – Tunisia")
+    page.get_by_role("option").filter(has_text="Italy – Tunisia").first.click()
+    evidence = page.get_by_text("alert('pwned')", exact=False).first
+    evidence.wait_for(timeout=30_000)
+    assert "<script>" in evidence.inner_text() or "<img" in evidence.inner_text()
+    page.wait_for_timeout(1_000)
+    _shot(page, "deals-markup-evidence")
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -285,7 +285,9 @@ def _deal_iri_of(at: AppTest, label: str) -> str:
 def test_sparql_page_runs_an_example_query(store: Path):
     at = _page("pages/sparql.py")
     at.selectbox(key="sparql_example").set_value("who-pays-whom").run()
-    assert "who pays whom" in _shown(at)
+    described = at.selectbox(key="sparql_example").options
+    assert all(": " in option for option in described)  # every example with its purpose
+    assert any(o.startswith("who-pays-whom: ") and "who pays whom" in o for o in described)
     at.button[0].click().run()
     assert not at.exception
     assert not at.error

@@ -19,7 +19,6 @@ name = st.selectbox(
     key="sparql_example",
 )
 example = examples[name]
-st.caption(view.md_escape(example.purpose))
 text = st.text_area("Query", value=example.text, height=280, key=f"sparql_text_{name}")
 st.caption(
     f"Predeclared prefixes: {view.md_escape(view.prefix_note())}. "
