@@ -11,6 +11,9 @@ st.navigation(
     [
         st.Page("pages/network.py", title="Network", default=True),
         st.Page("pages/deals.py", title="Deals"),
+        st.Page("pages/map.py", title="Map"),
+        st.Page("pages/actor.py", title="Actor"),
         st.Page("pages/sparql.py", title="SPARQL"),
+        st.Page("pages/ingest.py", title="Ingest"),
     ]
 ).run()

@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from graph import review, view
+from graph import geo, review, view
 from graph.core import PolicyGraph
 from graph.extract import model_name
 from graph.queries import NamedQuery, catalogue
@@ -237,3 +237,18 @@ def ingest_commit(location: str, reviews: list[dict[str, Any]]) -> str:
     """Write reviewed articles to the store in one transaction; the line saying what was written."""
     report = review.commit(location, [review.Review.from_state(state) for state in reviews])
     return review.commit_message(report)
+
+
+# --- map ---
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def map_arcs(location: str, version: str, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Payer → payee arcs between places, over the deals with one of ``statuses``."""
+    return geo.map_arcs(deals(location, version), statuses)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def map_spec(location: str, version: str, statuses: tuple[str, ...]) -> dict[str, Any]:
+    """The world map of those arcs as a Vega-Lite spec, its data inline."""
+    return geo.map_spec(map_arcs(location, version, statuses))

@@ -390,3 +390,16 @@ CONTRACT_DEAL_KEYS = frozenset(
 )  # fmt: skip
 CONTRACT_SOURCE_KEYS = frozenset({"article", "date", "sentence"})
 CONTRACT_ACTOR_KEYS = frozenset({"iri", "label", "type", "iso_code", "wikidata"})
+
+
+@pytest.fixture
+def dashboard_on(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
+    """Name a store to the dashboard pages the way a deployment can (``POLICYGRAPH_STORE``),
+    with ``dashboard/`` on ``sys.path`` as ``streamlit run`` puts it (the pages ``import data``)."""
+
+    def point(location: Path) -> Path:
+        monkeypatch.setenv("POLICYGRAPH_STORE", str(location))
+        monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "dashboard"))
+        return location
+
+    return point

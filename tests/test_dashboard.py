@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,15 @@ from graph.core import PolicyGraph
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard"
-PAGES = ["app.py", "pages/network.py", "pages/deals.py", "pages/actor.py", "pages/sparql.py"]
+PAGES = [
+    "app.py",
+    "pages/network.py",
+    "pages/deals.py",
+    "pages/map.py",
+    "pages/actor.py",
+    "pages/sparql.py",
+    "pages/ingest.py",
+]
 ID = "https://w3id.org/policygraph/id/"
 UK, TR = ID + "actor/country/GB", ID + "actor/country/TR"
 IT, TN = ID + "actor/country/IT", ID + "actor/country/TN"
@@ -25,12 +34,9 @@ UK_SENTENCE = "The United Kingdom is negotiating a deal to pay Turkey £50 milli
 
 
 @pytest.fixture
-def store(seed_like_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def store(seed_like_store: Path, dashboard_on: Callable[[Path], Path]) -> Path:
     """The seed store, named to the dashboard the way a deployment can: by environment."""
-    monkeypatch.setenv("POLICYGRAPH_STORE", str(seed_like_store))
-    # `streamlit run dashboard/app.py` puts dashboard/ on sys.path; the pages `import data`
-    monkeypatch.syspath_prepend(str(DASHBOARD))
-    return seed_like_store
+    return dashboard_on(seed_like_store)
 
 
 def _page(name: str) -> AppTest:

@@ -373,11 +373,9 @@ def test_review_real_pipeline_commit_adds_the_deal(store: Path, extractor: Polic
 
 
 @pytest.fixture
-def page_store(store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The store named to the page by environment, with dashboard/ on sys.path."""
-    monkeypatch.setenv("POLICYGRAPH_STORE", str(store))
-    monkeypatch.syspath_prepend(str(DASHBOARD))
-    return store
+def page_store(store: Path, dashboard_on: Callable[[Path], Path]) -> Path:
+    """The store named to the page."""
+    return dashboard_on(store)
 
 
 def _page() -> AppTest:

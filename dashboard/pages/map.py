@@ -1,0 +1,41 @@
+"""Map page: payer → payee arcs between places on a world map drawn offline, with their table."""
+
+import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
+import pandas as pd
+import streamlit as st
+import widgets  # dashboard/widgets.py, blocks the pages share
+
+from graph import geo
+from graph.model import STATUSES
+
+location, version = widgets.store_header("Map")
+deals = widgets.load(data.deals, location, version)
+
+statuses = st.multiselect("Status", STATUSES, default=STATUSES, key="map_status")
+chosen = tuple(s for s in STATUSES if s in statuses)
+arcs = data.map_arcs(location, version, chosen)
+spec = data.map_spec(location, version, chosen)
+
+rows = geo.arc_rows(arcs)
+unplaced = geo.unplaced_rows(arcs)
+st.vega_lite_chart(spec, width="stretch", key="map_chart")
+st.caption(
+    "Arrowheads point at the payee. Colour: the status most of an arc's deals have; width: "
+    "how many deals. Dashed arcs and diamonds: a stand-in for an actor without a point of its "
+    "own (a region at its country's centre, a supranational body at its seat). Hover for the "
+    "deals."
+)
+drawn = "all" if len(rows) <= geo.MAX_ARCS else f"the {geo.MAX_ARCS} with the most deals"
+st.caption(
+    f"{len(deals)} deals in the store. {len(rows)} payer → payee links between places, "
+    f"{drawn} drawn; {len(unplaced)} not placed (listed below)."
+)
+
+st.subheader("Payer → payee")
+st.dataframe(pd.DataFrame(rows, columns=geo.ARC_COLUMNS), hide_index=True, width="stretch")
+
+st.subheader("Not on the map")
+if unplaced:
+    st.dataframe(unplaced, hide_index=True, width="stretch")
+else:
+    st.caption("Every payer and payee of these deals has a place on the map.")
