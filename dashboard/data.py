@@ -57,8 +57,9 @@ def reading(location: str) -> Iterator[PolicyGraph]:
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def deals(location: str, version: str) -> list[dict[str, Any]]:
     """Every deal record."""
+    known = actors(location, version)
     with reading(location) as graph:
-        return graph.deals()
+        return graph.deals(actors=known)
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
@@ -78,8 +79,9 @@ def articles(location: str, version: str) -> list[dict[str, Any]]:
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def network(location: str, version: str) -> nx.MultiDiGraph:
     """The actor network."""
+    known = actors(location, version)
     with reading(location) as graph:
-        return graph.network()
+        return graph.network(actors=known)
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)

@@ -29,7 +29,8 @@ def store_header(title: str, note: str = "") -> tuple[str, str]:
 def load(compute: Callable[..., T], *args: Any) -> T:
     """``compute(*args)``, or one error line and the end of the page if the store fails."""
     try:
-        return compute(*args)
+        with st.spinner("Reading the store…", show_time=True):
+            return compute(*args)
     except PolicyGraphError as error:
         st.error(str(error))
         st.stop()

@@ -10,8 +10,9 @@ import io
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -216,15 +217,25 @@ class PolicyGraph:
         records = [{k: a[k] for k in keys} for a in self.actors().values()]
         return sorted(records, key=lambda a: (a["type"], a["label"]))
 
-    def deals(self, deal: str | None = None) -> list[dict[str, Any]]:
-        """Every deal (or one) as the ``deals`` JSON contract; the status is the latest claim."""
+    def deals(
+        self, deal: str | None = None, actors: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every deal (or one) as the ``deals`` JSON contract; the status is the latest claim.
+
+        ``actors`` is ``self.actors()`` when the caller already has it (it takes a while on a
+        large store)."""
         bound = URIRef(deal) if deal else None
-        actors = self.actors()
+        actors = self.actors() if actors is None else actors
+
+        keys = ("iri", "label", "type", "iso_code", "wikidata")
+
+        @cache
+        def known(iri: str) -> tuple[tuple[str, Any], ...]:
+            record = actors.get(iri) or {"iri": iri, "label": _local(iri), "type": "Organisation"}
+            return tuple((k, record.get(k)) for k in keys)
 
         def actor(iri: str) -> dict[str, Any]:
-            record = actors.get(iri) or {"iri": iri, "label": _local(iri), "type": "Organisation"}
-            keys = ("iri", "label", "type", "iso_code", "wikidata")
-            return {k: record.get(k) for k in keys}
+            return dict(known(iri))
 
         records: dict[str, dict[str, Any]] = {}
         for row in self.select("deal-claims", deal=bound):
@@ -269,6 +280,8 @@ class PolicyGraph:
                 "end": row["end"],
             }
             sources.setdefault(row["deal"], []).append(source)
+        for found in sources.values():  # in reading order: by date, article, then offset
+            found.sort(key=lambda s: (s["date"] or "", s["article"], s["start"] or 0))
 
         out = []
         for iri, record in records.items():
@@ -372,9 +385,11 @@ class PolicyGraph:
 
     # --- network ------------------------------------------------------------------------
 
-    def network(self) -> nx.MultiDiGraph:
-        """The actor network, built from one SELECT over the store."""
-        return network.build(self.actors().values(), self.select("network-edges"))
+    def network(self, actors: Mapping[str, Mapping[str, Any]] | None = None) -> nx.MultiDiGraph:
+        """The actor network, built from one SELECT over the store (and ``actors``, which is
+        ``self.actors()`` when not given)."""
+        actors = self.actors() if actors is None else actors
+        return network.build(actors.values(), self.select("network-edges"))
 
     def resolve_actor(self, name: str) -> str:
         """The IRI of the actor named by IRI, ISO code, label or mention (case-insensitive)."""
