@@ -7,6 +7,10 @@ cheap token read from the store directory on every rerun without opening it; a c
 restart. A SPARQL endpoint has no such token (``""``), so its frames expire after ``TTL``
 seconds instead.
 
+The store-wide records (actors, deals, articles, statements, the network) are cached as
+resources: one shared copy, never copied per rerun (a 10,000-deal network is megabytes), so
+nothing may mutate them; ``graph.view`` only reads them and builds new objects.
+
 The store is deliberately not a cached resource: an embedded Oxigraph directory must not be
 read while another process writes it, so each cache miss opens a read-only view under the
 directory's shared lock and closes it when done (``graph.store.DirectoryLock``). An ingest
@@ -54,7 +58,7 @@ def reading(location: str) -> Iterator[PolicyGraph]:
         yield graph
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def deals(location: str, version: str) -> list[dict[str, Any]]:
     """Every deal record."""
     known = actors(location, version)
@@ -62,21 +66,21 @@ def deals(location: str, version: str) -> list[dict[str, Any]]:
         return graph.deals(actors=known)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def actors(location: str, version: str) -> dict[str, dict[str, Any]]:
     """Every actor record by IRI."""
     with reading(location) as graph:
         return graph.actors()
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def articles(location: str, version: str) -> list[dict[str, Any]]:
     """Every ingested article."""
     with reading(location) as graph:
         return graph.articles()
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def network(location: str, version: str) -> nx.MultiDiGraph:
     """The actor network."""
     known = actors(location, version)
@@ -84,7 +88,7 @@ def network(location: str, version: str) -> nx.MultiDiGraph:
         return graph.network(actors=known)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def statements(location: str, version: str) -> list[dict[str, Any]]:
     """Every statement with its speaker, quote and sentence."""
     with reading(location) as graph:

@@ -48,8 +48,13 @@ def date_filter(
     return view.date_range(picked, span)
 
 
-def downloads(csv: str, json: str, stem: str, json_type: str = "application/json") -> None:
-    """CSV and JSON download buttons side by side."""
+def downloads(
+    csv: Callable[[], str],
+    json: Callable[[], str],
+    stem: str,
+    json_type: str = "application/json",
+) -> None:
+    """CSV and JSON download buttons side by side; each file is made only when clicked."""
     one, two = st.columns(2)
     one.download_button("Download CSV", csv, f"{stem}.csv", "text/csv", on_click="ignore")
     two.download_button("Download JSON", json, f"{stem}.json", json_type, on_click="ignore")

@@ -37,7 +37,7 @@ st.dataframe(
     column_order=view.DEAL_COLUMNS[:-1],
 )
 st.caption(f"{len(chosen)} of {len(deals)} deals · click a column header to sort")
-widgets.downloads(view.deals_csv(chosen), view.deals_json(chosen), "deals")
+widgets.downloads(lambda: view.deals_csv(chosen), lambda: view.deals_json(chosen), "deals")
 
 by_iri = {deal["iri"]: deal for deal in chosen}
 picked = st.selectbox(

@@ -61,5 +61,8 @@ if ran:
         + (f"; the downloads hold the first {len(table.rows):,}" if result.truncated else "")
     )
     widgets.downloads(
-        view.table_csv(table), view.table_json(table), "results", "application/sparql-results+json"
+        lambda: view.table_csv(table),
+        lambda: view.table_json(table),
+        "results",
+        "application/sparql-results+json",
     )
