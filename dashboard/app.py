@@ -9,11 +9,11 @@ import streamlit as st
 st.set_page_config(page_title="policygraph", layout="wide")
 st.navigation(
     [
-        st.Page("pages/network.py", title="Network", default=True),
-        st.Page("pages/deals.py", title="Deals"),
-        st.Page("pages/map.py", title="Map"),
-        st.Page("pages/actor.py", title="Actor"),
-        st.Page("pages/sparql.py", title="SPARQL"),
-        st.Page("pages/ingest.py", title="Ingest"),
+        st.Page("screens/network.py", title="Network", default=True),
+        st.Page("screens/deals.py", title="Deals"),
+        st.Page("screens/map.py", title="Map"),
+        st.Page("screens/actor.py", title="Actor"),
+        st.Page("screens/sparql.py", title="SPARQL"),
+        st.Page("screens/ingest.py", title="Ingest"),
     ]
 ).run()

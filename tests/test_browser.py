@@ -131,6 +131,19 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def test_browser_a_link_straight_to_a_page_opens_it_inside_the_app(page, dashboard):
+    """The first request to a fresh server: a shared link to the actor page must still get
+    the app's navigation (titled pages) and the actor, not a bare script."""
+    page.goto(dashboard + "/actor?actor=country%2FTR")
+    page.get_by_text("Paid by", exact=False).first.wait_for(timeout=60_000)
+    _wait_for_grid(page, "United Kingdom")
+    navigation = page.locator("[data-testid='stSidebarNav']").inner_text()
+    for title in ("Network", "Deals", "Map", "Actor", "SPARQL", "Ingest"):
+        assert title in navigation
+    assert "app" not in navigation.split()
+    _shot(page, "actor-turkey")
+
+
 def test_browser_network_page_shows_a_pays_link_and_its_evidence(page, dashboard):
     page.goto(dashboard)
     page.get_by_text("Who pays whom").wait_for(timeout=60_000)
@@ -184,16 +197,25 @@ def test_browser_deals_page_lists_the_five_deals(page, dashboard):
         assert name in text
 
 
-def test_browser_network_analyses_and_actor_page(page, dashboard):
+def test_browser_network_centrality_ranks_the_actors(page, dashboard):
     page.goto(dashboard)
     page.get_by_text("Who pays whom").wait_for(timeout=60_000)
     page.get_by_text("Centrality", exact=True).click()
     _wait_for_grid(page, "United Kingdom")
     _shot(page, "network-centrality")
-    page.goto(dashboard + "/actor?actor=country%2FTR")
-    page.get_by_text("Paid by", exact=False).first.wait_for(timeout=60_000)
-    _wait_for_grid(page, "United Kingdom")
-    _shot(page, "actor-turkey")
+
+
+def test_browser_map_draws_offline_with_the_payment_arcs(page, dashboard):
+    page.goto(dashboard + "/map")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.locator("svg.marks").wait_for(timeout=60_000)
+    # the country shapes come with the page: 170-odd countries drawn, nothing fetched
+    assert chart.locator("g.mark-shape path").count() > 170
+    page.wait_for_timeout(1_000)
+    labels = chart.locator("g.mark-text text").evaluate_all("els => els.map(e => e.textContent)")
+    assert "Turkey" in labels
+    _shot(page, "map")
+    _wait_for_grid(page, "United Kingdom → Turkey")
 
 
 MARKUP_ARTICLE = (

@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard"
 PAGES = [
     "app.py",
-    "pages/network.py",
-    "pages/deals.py",
-    "pages/map.py",
-    "pages/actor.py",
-    "pages/sparql.py",
-    "pages/ingest.py",
+    "screens/network.py",
+    "screens/deals.py",
+    "screens/map.py",
+    "screens/actor.py",
+    "screens/sparql.py",
+    "screens/ingest.py",
 ]
 ID = "https://w3id.org/policygraph/id/"
 UK, TR = ID + "actor/country/GB", ID + "actor/country/TR"
@@ -77,7 +77,7 @@ def test_pages_never_render_article_text_as_html(store: Path):
 
 
 def test_network_page_draws_a_preset_layout_of_the_default_links(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     (canvas,) = at.get("component_instance")
     args = json.loads(canvas.proto.json_args)
     assert args["layout"]["name"] == "preset"
@@ -88,7 +88,7 @@ def test_network_page_draws_a_preset_layout_of_the_default_links(store: Path):
 
 
 def test_network_page_shows_uk_pays_turkey_in_the_pays_table(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     table = at.dataframe[0].value
     row = table[table["link"] == "United Kingdom → Turkey"]
     assert row[["payer", "payee", "status", "amount"]].values.tolist() == [
@@ -97,7 +97,7 @@ def test_network_page_shows_uk_pays_turkey_in_the_pays_table(store: Path):
 
 
 def test_network_page_picking_the_uk_turkey_link_shows_its_evidence(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.selectbox(key="network_pick").set_value(_uk_turkey_link(store)).run()
     assert not at.exception
     shown = _shown(at)
@@ -108,7 +108,7 @@ def test_network_page_picking_the_uk_turkey_link_shows_its_evidence(store: Path)
 
 
 def test_network_page_clicking_the_link_on_the_canvas_shows_its_evidence(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     link = _uk_turkey_link(store)
     at.session_state["network_canvas"] = {
         "action": "pick",
@@ -122,7 +122,7 @@ def test_network_page_clicking_the_link_on_the_canvas_shows_its_evidence(store: 
 
 
 def test_network_page_clicking_an_actor_shows_its_details(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.session_state["network_canvas"] = {
         "action": "pick",
         "data": {"type": "tap", "target_id": UK, "target_group": "nodes"},
@@ -138,7 +138,7 @@ def test_network_page_clicking_an_actor_shows_its_details(store: Path):
 
 
 def test_network_page_status_filter_narrows_the_pays_table(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.multiselect[1].set_value(["concluded"]).run()
     assert at.dataframe[0].value["link"].tolist() == ["Italy → Tunisia"]
 
@@ -153,7 +153,7 @@ def _drawn_names(at: AppTest) -> set[str]:
 
 
 def test_network_page_filters_by_actor_type_and_search(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     assert "human rights groups" in _drawn_names(at)
     at.multiselect(key="network_types").set_value(["Country"]).run()
     assert _drawn_names(at) == {"United Kingdom", "Turkey", "Italy", "Tunisia"}
@@ -164,7 +164,7 @@ def test_network_page_filters_by_actor_type_and_search(store: Path):
 
 
 def test_network_page_filters_by_actor_and_date_of_the_sources(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.selectbox(key="network_actor").set_value(TN).run()
     assert _drawn_names(at) == {"Italy", "Tunisia", "human rights groups"}
     at.selectbox(key="network_actor").set_value(None).run()
@@ -177,7 +177,7 @@ def test_network_page_filters_by_actor_and_date_of_the_sources(store: Path):
 
 
 def test_network_page_top_n_keeps_the_most_linked_actors(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.checkbox(key="network_isolated").check().run()
     everyone = _drawn_names(at)
     at.number_input(key="network_top").set_value(2).run()
@@ -187,7 +187,7 @@ def test_network_page_top_n_keeps_the_most_linked_actors(store: Path):
 
 
 def test_network_page_centrality_ranks_actors_and_links_to_their_page(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.radio(key="network_analysis").set_value("Centrality").run()
     assert not at.exception
     ranking = at.dataframe[0].value
@@ -197,7 +197,7 @@ def test_network_page_centrality_ranks_actors_and_links_to_their_page(store: Pat
 
 
 def test_network_page_shortest_path_draws_the_chain(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.multiselect(key="network_kinds").set_value(["pays", "criticises", "said"]).run()
     at.radio(key="network_analysis").set_value("Shortest path").run()
     at.selectbox(key="network_from").set_value(PM).run()
@@ -208,7 +208,7 @@ def test_network_page_shortest_path_draws_the_chain(store: Path):
 
 
 def test_network_page_ego_network_draws_the_neighbourhood(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.radio(key="network_analysis").set_value("Ego network").run()
     at.selectbox(key="network_ego").set_value(TN).run()
     assert not at.exception
@@ -216,13 +216,13 @@ def test_network_page_ego_network_draws_the_neighbourhood(store: Path):
 
 
 def test_network_page_actor_detail_links_to_the_actor_page(store: Path):
-    at = _page("pages/network.py")
+    at = _page("screens/network.py")
     at.selectbox(key="network_pick").set_value(UK).run()
     assert "[Everything about this actor](actor?actor=country%2FGB)" in _shown(at)
 
 
 def test_actor_page_shows_everything_about_the_actor_in_the_url(store: Path):
-    at = AppTest.from_file(str(DASHBOARD / "pages/actor.py"), default_timeout=60)
+    at = AppTest.from_file(str(DASHBOARD / "screens/actor.py"), default_timeout=60)
     at.query_params["actor"] = "country/GB"
     at.run()
     assert not at.exception
@@ -241,7 +241,7 @@ def test_actor_page_shows_everything_about_the_actor_in_the_url(store: Path):
 
 
 def test_actor_page_lists_statements_and_payments_received(store: Path):
-    at = AppTest.from_file(str(DASHBOARD / "pages/actor.py"), default_timeout=60)
+    at = AppTest.from_file(str(DASHBOARD / "screens/actor.py"), default_timeout=60)
     at.query_params["actor"] = "Keir Starmer"
     at.run()
     assert not at.exception
@@ -251,7 +251,7 @@ def test_actor_page_lists_statements_and_payments_received(store: Path):
 
 
 def test_actor_page_names_an_unknown_actor_in_one_warning(store: Path):
-    at = AppTest.from_file(str(DASHBOARD / "pages/actor.py"), default_timeout=60)
+    at = AppTest.from_file(str(DASHBOARD / "screens/actor.py"), default_timeout=60)
     at.query_params["actor"] = "Atlantis<script>"
     at.run()
     assert not at.exception
@@ -261,7 +261,7 @@ def test_actor_page_names_an_unknown_actor_in_one_warning(store: Path):
 
 
 def test_deals_page_filters_by_status(store: Path):
-    at = _page("pages/deals.py")
+    at = _page("screens/deals.py")
     assert sorted(at.dataframe[0].value["label"]) == ["Italy – Tunisia", "United Kingdom – Turkey"]
     at.multiselect(key="deals_status").set_value(["concluded"]).run()
     table = at.dataframe[0].value
@@ -271,7 +271,7 @@ def test_deals_page_filters_by_status(store: Path):
 
 
 def test_deals_page_filters_by_actor_and_shows_status_history(store: Path):
-    at = _page("pages/deals.py")
+    at = _page("screens/deals.py")
     at.selectbox(key="deals_actor").set_value(TR).run()
     assert at.dataframe[0].value["label"].tolist() == ["United Kingdom – Turkey"]
     at.selectbox(key="deals_pick").set_value(_deal_iri_of(at, "United Kingdom – Turkey")).run()
@@ -289,7 +289,7 @@ def _deal_iri_of(at: AppTest, label: str) -> str:
 
 
 def test_sparql_page_runs_an_example_query(store: Path):
-    at = _page("pages/sparql.py")
+    at = _page("screens/sparql.py")
     at.selectbox(key="sparql_example").set_value("who-pays-whom").run()
     described = at.selectbox(key="sparql_example").options
     assert all(": " in option for option in described)  # every example with its purpose
@@ -304,7 +304,7 @@ def test_sparql_page_runs_an_example_query(store: Path):
 
 def test_sparql_page_refuses_an_insert_and_leaves_the_store_unchanged(store: Path):
     before = (_triples(store), view.store_version(str(store)))
-    at = _page("pages/sparql.py")
+    at = _page("screens/sparql.py")
     at.text_area[0].input("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }").run()
     at.button[0].click().run()
     assert not at.exception
@@ -315,7 +315,7 @@ def test_sparql_page_refuses_an_insert_and_leaves_the_store_unchanged(store: Pat
 
 
 def test_sparql_page_shows_a_syntax_error_as_one_line(store: Path):
-    at = _page("pages/sparql.py")
+    at = _page("screens/sparql.py")
     at.text_area[0].input("SELECT ?s WHERE {").run()
     at.button[0].click().run()
     assert not at.exception
@@ -326,7 +326,7 @@ def test_dashboard_sees_new_articles_without_a_restart(tmp_path: Path, monkeypat
     location = tmp_path / "store"
     monkeypatch.setenv("POLICYGRAPH_STORE", str(location))
     monkeypatch.syspath_prepend(str(DASHBOARD))
-    at = _page("pages/deals.py")
+    at = _page("screens/deals.py")
     assert at.dataframe[0].value.empty
     with PolicyGraph.open(str(location), "write") as graph:
         graph.store.update(
@@ -338,7 +338,7 @@ def test_dashboard_sees_new_articles_without_a_restart(tmp_path: Path, monkeypat
 
 
 def test_deals_page_searches_text_and_payments(store: Path):
-    at = _page("pages/deals.py")
+    at = _page("screens/deals.py")
     at.text_input(key="deals_search").input("coastguard").run()
     assert not at.exception
     labels = at.dataframe[0].value["label"].tolist()
@@ -352,7 +352,7 @@ def test_deals_page_searches_text_and_payments(store: Path):
 
 
 def test_deals_page_downloads_what_the_filters_keep(store: Path):
-    at = _page("pages/deals.py")
+    at = _page("screens/deals.py")
     at.multiselect(key="deals_status").set_value(["concluded"]).run()
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == ["Download CSV", "Download JSON"]
@@ -360,7 +360,7 @@ def test_deals_page_downloads_what_the_filters_keep(store: Path):
 
 
 def test_sparql_page_offers_json_and_a_graph_of_two_iri_columns(store: Path):
-    at = _page("pages/sparql.py")
+    at = _page("screens/sparql.py")
     at.text_area[0].input(
         "SELECT ?payer ?payee WHERE { GRAPH ?g { ?d pg:payer ?payer ; pg:payee ?payee } }"
     ).run()
@@ -377,7 +377,7 @@ def test_sparql_page_offers_json_and_a_graph_of_two_iri_columns(store: Path):
 
 
 def test_sparql_page_states_its_timeout_and_row_limit(store: Path):
-    at = _page("pages/sparql.py")
+    at = _page("screens/sparql.py")
     shown = _shown(at)
     assert f"stopped after {view.QUERY_TIMEOUT:g} s" in shown
     assert f"at most {view.ROW_LIMIT:,} rows" in shown
@@ -406,7 +406,7 @@ def test_dashboard_keeps_working_while_the_cli_ingests(tmp_path: Path, monkeypat
                 failures.append(done.stderr)
 
     writer = threading.Thread(target=ingest_each)
-    at = _page("pages/deals.py")
+    at = _page("screens/deals.py")
     seen = [len(at.dataframe[0].value)]
     writer.start()
     while writer.is_alive():

@@ -306,7 +306,7 @@ def store(seed_like_store: Path, dashboard_on: Callable[[Path], Path]) -> Path:
 
 
 def _map_page() -> AppTest:
-    return AppTest.from_file(str(DASHBOARD / "pages" / "map.py"), default_timeout=60).run()
+    return AppTest.from_file(str(DASHBOARD / "screens" / "map.py"), default_timeout=60).run()
 
 
 def _arc_table(at: AppTest) -> Any:

@@ -26,7 +26,7 @@ from graph.rdf import to_graph
 from graph.store import DirectoryLock
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
-PAGE = str(DASHBOARD / "pages" / "ingest.py")
+PAGE = str(DASHBOARD / "screens" / "ingest.py")
 UK_TURKEY = "United Kingdom – Turkey"
 
 HOSTILE_TEXT = """Italy pays Tunisia <script>alert(1)</script> to stop boats
