@@ -4,8 +4,9 @@ calls ``graph.*``.
 Frames are keyed by ``(location, version)``. ``version`` is ``graph.view.store_version``, a
 cheap token read from the store directory on every rerun without opening it; a commit by
 ``policygraph ingest`` changes it, so the next rerun recomputes the frames. Nothing needs a
-restart. A SPARQL endpoint has no such token (``""``), so its frames expire after ``TTL``
-seconds instead.
+restart. A SPARQL endpoint has no such token, so its version is the current minute instead
+(``ENDPOINT_REFRESH``): its frames are recomputed at most once a minute. Entries expire after
+``TTL`` only to free memory; an unchanged store stays warm.
 
 The store-wide records (actors, deals, articles, statements, the network) are cached as
 resources: one shared copy, never copied per rerun (a 10,000-deal network is megabytes), so
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,12 +31,13 @@ import networkx as nx
 import streamlit as st
 
 from graph import geo, review, view
-from graph.core import PolicyGraph
+from graph.core import DealRows, PolicyGraph
 from graph.extract import model_name
 from graph.queries import NamedQuery, catalogue
 from graph.sandbox import FETCH_LIMIT, Result, Sandbox
 
-TTL = 60
+TTL = 6 * 3600
+ENDPOINT_REFRESH = 60
 
 # an analysis of the network: (name, first actor, second actor, radius), see ``view.focus``
 Analysis = tuple[str, str | None, str | None, int]
@@ -47,8 +50,9 @@ def store_location() -> str:
 
 
 def store_version(location: str) -> str:
-    """The store's current version token (cheap: no store is opened)."""
-    return view.store_version(location)
+    """The store's current version token (cheap: no store is opened); for a SPARQL endpoint,
+    which has no such token, the current minute."""
+    return view.store_version(location) or f"t{int(time.time() // ENDPOINT_REFRESH)}"
 
 
 @contextmanager
@@ -59,11 +63,18 @@ def reading(location: str) -> Iterator[PolicyGraph]:
 
 
 @st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
+def deal_rows(location: str, version: str) -> DealRows:
+    """The rows the deals and the network are both assembled from, read once."""
+    with reading(location) as graph:
+        return graph.deal_rows()
+
+
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def deals(location: str, version: str) -> list[dict[str, Any]]:
     """Every deal record."""
-    known = actors(location, version)
+    known, rows = actors(location, version), deal_rows(location, version)
     with reading(location) as graph:
-        return graph.deals(actors=known)
+        return graph.deals(actors=known, rows=rows)
 
 
 @st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
@@ -83,9 +94,9 @@ def articles(location: str, version: str) -> list[dict[str, Any]]:
 @st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def network(location: str, version: str) -> nx.MultiDiGraph:
     """The actor network."""
-    known = actors(location, version)
+    known, rows = actors(location, version), deal_rows(location, version)
     with reading(location) as graph:
-        return graph.network(actors=known)
+        return graph.network(actors=known, rows=rows)
 
 
 @st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import combinations
 from typing import Any
 
 import networkx as nx
@@ -74,6 +75,86 @@ def build(
             sources=[_source(edge)],
         )
     return graph
+
+
+def deal_edges(
+    claims: Iterable[Mapping[str, Any]],
+    roles: Iterable[Mapping[str, Any]],
+    evidence: Iterable[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """The deal links of the network as edge records, one per deal, article, link and evidence
+    sentence, from the rows of ``deal-claims``, ``deal-roles`` and ``deal-evidence``.
+
+    In each article that makes a status claim about a deal: every payer pays every payee,
+    every two parties are "party to a deal with" each other, and every critic criticises each
+    party; each link carries that article's status and date.
+
+    >>> claims = [{"deal": "d", "article": "x", "status": "concluded", "date": "2024-01-02"}]
+    >>> roles = [{"deal": "d", "article": "x", "role": r, "actor": a}
+    ...          for r, a in [("party", "a"), ("party", "b"), ("payer", "a"), ("payee", "b")]]
+    >>> [(e["kind"], e["source"], e["target"]) for e in deal_edges(claims, roles, [])]
+    [('party_to_deal_with', 'a', 'b'), ('pays', 'a', 'b')]
+    """
+    claimed: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for claim in claims:
+        key = (claim["deal"], claim["article"])
+        if key not in claimed or _recency(claim) > _recency(claimed[key]):
+            claimed[key] = claim
+    sentences: dict[tuple[str, str], list[str | None]] = {}
+    for row in sorted(evidence, key=lambda r: (r["deal"], r["article"], r.get("start") or 0)):
+        said = sentences.setdefault((row["deal"], row["article"]), [])
+        if row.get("sentence") and row["sentence"] not in said:
+            said.append(row["sentence"])
+    members: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for row in roles:
+        members.setdefault((row["deal"], row["article"]), {}).setdefault(row["role"], set()).add(
+            row["actor"]
+        )
+    edges = []
+    for (deal, article), role in sorted(members.items()):
+        latest = claimed.get((deal, article))
+        if latest is None:
+            continue
+        parties = sorted(role.get("party", ()))
+        links = [("party_to_deal_with", a, b) for a, b in combinations(parties, 2)]
+        links += [
+            ("pays", a, b)
+            for a in sorted(role.get("payer", ()))
+            for b in sorted(role.get("payee", ()))
+        ]
+        links += [("criticises", a, b) for a in sorted(role.get("critic", ())) for b in parties]
+        for kind, source, target in sorted(links):
+            for sentence in sentences.get((deal, article)) or [None]:
+                edges.append(
+                    {
+                        "kind": kind,
+                        "source": source,
+                        "target": target,
+                        "deal": deal,
+                        "status": latest["status"],
+                        "date": latest.get("date"),
+                        "article": article,
+                        "evidence": sentence,
+                    }
+                )
+    return edges
+
+
+def said_edges(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The "said" links of the network as edge records, from the rows of ``said-edges``."""
+    return [
+        {
+            "kind": "said",
+            "source": row["source"],
+            "target": row["target"],
+            "deal": row["statement"],
+            "status": None,
+            "date": row.get("date"),
+            "article": row["article"],
+            "evidence": row.get("evidence"),
+        }
+        for row in sorted(rows, key=lambda r: (r["statement"], r["target"], r["article"]))
+    ]
 
 
 def _recency(edge: Mapping[str, Any]) -> tuple[str, int]:

@@ -2,9 +2,11 @@
 
 A thread cannot be interrupted, and pyoxigraph has no query timeout, so a runaway query in
 the dashboard would spin forever and hold the store's shared lock, blocking every ingest.
-``Sandbox`` keeps one child process (started with ``spawn``: the dashboard's server is
-multi-threaded, so ``fork`` is unsafe) that opens the store read-only per query, exactly as
-the dashboard does. When a query passes its deadline the child is killed, which also releases
+``Sandbox`` keeps one child process (a fresh ``python -m graph.sandbox``: the dashboard's
+server is multi-threaded, so ``fork`` is unsafe, and ``multiprocessing``'s ``spawn`` would
+re-run whatever script Streamlit last ran as ``__main__``) that opens the store read-only per
+query, exactly as the dashboard does. Requests and replies are pickled over its stdin and
+stdout. When a query passes its deadline the child is killed, which also releases
 its lock, and the next query starts a fresh child.
 
 Examples
@@ -17,7 +19,9 @@ Examples
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -44,31 +48,34 @@ class Result:
         return self.total > len(self.table.rows)
 
 
-def _serve(connection: Connection) -> None:
-    """The child's loop: run each ``(location, text, limit)`` read-only and send the result."""
+def _answer(location: str, text: str, limit: int) -> tuple[Any, ...]:
+    """Run one query read-only: ``("ok", first rows, total)`` or ``("error", kind, line)``."""
     from graph.core import PolicyGraph
 
+    try:
+        with PolicyGraph.open(location, "read") as graph:
+            table = graph.query(text)
+        if table is None:  # only an update returns None, and query() refused those
+            raise InputError("the query changed nothing: updates are refused")
+        return ("ok", Table(table.columns, table.rows[:limit]), len(table.rows))
+    except PolicyGraphError as error:
+        kind = type(error).__name__ if type(error).__name__ in _ERRORS else "StoreError"
+        return ("error", kind, str(error))
+    except Exception as error:  # any other failure is still one line for the user
+        return ("error", "StoreError", f"query failed: {type(error).__name__}: {error}")
+
+
+def _serve() -> None:
+    """The child's loop: read ``(location, text, limit)`` requests from stdin, answer each."""
+    replies = Connection(os.dup(sys.stdout.fileno()), readable=False)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break a reply
+    requests = Connection(os.dup(sys.stdin.fileno()), writable=False)
     while True:
         try:
-            location, text, limit = connection.recv()
+            location, text, limit = requests.recv()
         except EOFError:
             return
-        try:
-            with PolicyGraph.open(location, "read") as graph:
-                table = graph.query(text)
-            if table is None:  # only an update returns None, and query() refused those
-                raise InputError("the query changed nothing: updates are refused")
-            reply: tuple[Any, ...] = (
-                "ok",
-                Table(table.columns, table.rows[:limit]),
-                len(table.rows),
-            )
-        except PolicyGraphError as error:
-            kind = type(error).__name__ if type(error).__name__ in _ERRORS else "StoreError"
-            reply = ("error", kind, str(error))
-        except Exception as error:  # any other failure is still one line for the user
-            reply = ("error", "StoreError", f"query failed: {type(error).__name__}: {error}")
-        connection.send(reply)
+        replies.send(_answer(location, text, limit))
 
 
 class Sandbox:
@@ -82,41 +89,55 @@ class Sandbox:
         self.timeout = timeout
         self.limit = limit
         self._lock = threading.Lock()
-        self._process: Any = None
-        self._connection: Connection | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._requests: Connection | None = None
+        self._replies: Connection | None = None
 
-    def _start(self) -> Connection:
-        if self._connection is None or not self._process.is_alive():
-            context = multiprocessing.get_context("spawn")
-            parent, child = context.Pipe()
-            self._process = context.Process(target=_serve, args=(child,), daemon=True)
-            self._process.start()
-            child.close()
-            self._connection = parent
-        return self._connection
+    def _start(self) -> tuple[Connection, Connection]:
+        if self._process is None or self._process.poll() is not None:
+            self._stop()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "graph.sandbox"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            assert process.stdin is not None and process.stdout is not None
+            self._requests = Connection(os.dup(process.stdin.fileno()), readable=False)
+            self._replies = Connection(os.dup(process.stdout.fileno()), writable=False)
+            process.stdin.close()
+            process.stdout.close()
+            self._process = process
+        assert self._requests is not None and self._replies is not None
+        return self._requests, self._replies
 
     def _stop(self) -> None:
         if self._process is not None:
             self._process.kill()
-            self._process.join(timeout=5)
-        if self._connection is not None:
-            self._connection.close()
-        self._process = self._connection = None
+            self._process.wait(timeout=5)
+        for connection in (self._requests, self._replies):
+            if connection is not None:
+                connection.close()
+        self._process = self._requests = self._replies = None
 
     def run(self, location: str, text: str) -> Result:
         """The result of ``text`` over the store at ``location``; ``InputError`` if the query
         is wrong or takes longer than the timeout, ``StoreError`` if the store fails."""
         with self._lock:
-            connection = self._start()
-            connection.send((location, text, self.limit))
-            if not connection.poll(self.timeout):
+            requests, replies = self._start()
+            try:
+                requests.send((location, text, self.limit))
+            except OSError:  # the child died between queries: start afresh
+                self._stop()
+                requests, replies = self._start()
+                requests.send((location, text, self.limit))
+            if not replies.poll(self.timeout):
                 self._stop()
                 raise InputError(
                     f"the query was stopped after {self.timeout:g} s: add a LIMIT, or narrow it "
                     "with more specific patterns"
                 )
             try:
-                reply = connection.recv()
+                reply = replies.recv()
             except EOFError:
                 self._stop()
                 raise StoreError("the query process ended unexpectedly; try again") from None
@@ -134,3 +155,7 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+if __name__ == "__main__":
+    _serve()
