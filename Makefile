@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 STORE  ?= data/store
 PORT   ?= 8501
 
-.PHONY: install demo ingest-samples serve test test-fast lint format clean
+.PHONY: install demo ingest-samples serve test test-fast lint format bench clean
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# dashboard speed: page load to network drawn for 100, 1,000 and 10,000 deals (bench/README.md)
+bench: install
+	$(BIN)/python -m bench.render --sizes 100 1000 10000 --out bench/results.md
 
 
 clean:

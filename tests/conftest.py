@@ -403,3 +403,15 @@ def dashboard_on(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
         return location
 
     return point
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic store from the benchmark's generator (``bench/synth.py``): 120 deals
+    reported by about 80 articles, written and SHACL-checked through ``PolicyGraph.write``.
+    Tests only read it."""
+    from bench import synth
+
+    path = tmp_path_factory.mktemp("synthetic") / "store"
+    synth.generate(str(path), 120, seed=3, per_article=4, workers=1)
+    return path

@@ -422,3 +422,50 @@ def test_dashboard_keeps_working_while_the_cli_ingests(tmp_path: Path, monkeypat
         assert len(graph.articles()) == len(articles)
     assert seen == sorted(seen)  # never a step back
     assert len(set(seen)) >= 3  # the empty store, a first commit, ..., all of them
+
+
+# --- a small synthetic store (bench/synth.py): the pages at more than toy size --------
+
+
+@pytest.fixture
+def synthetic(synthetic_store: Path, dashboard_on: Callable[[Path], Path]) -> Path:
+    return dashboard_on(synthetic_store)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_the_synthetic_store(synthetic: Path, page: str):
+    at = _page(page)
+    assert not at.exception
+    assert not at.error
+
+
+def test_network_page_on_the_synthetic_store_draws_only_the_top_actors(synthetic: Path):
+    at = _page("screens/network.py")
+    at.number_input(key="network_top").set_value(12).run()
+    canvas = _canvas(at)
+    assert len(canvas["nodes"]) == 12
+    drawn = {node["data"]["id"] for node in canvas["nodes"]}
+    assert all({e["data"]["source"], e["data"]["target"]} <= drawn for e in canvas["edges"])
+    assert "12 of" in _shown(at)
+    # several deals between two actors: one edge, and its list on a click
+    merged = [e for e in canvas["edges"] if e["data"]["id"].endswith("|" + view.AGGREGATE)]
+    assert merged
+    at.selectbox(key="network_pick").set_value(merged[0]["data"]["id"]).run()
+    assert not at.exception
+    assert len(at.dataframe[-1].value) == merged[0]["data"]["weight"] > 1
+
+
+def test_network_page_on_the_synthetic_store_filters_types(synthetic: Path):
+    at = _page("screens/network.py")
+    before = len(_canvas(at)["nodes"])
+    at.checkbox(key="network_collapse").check().run()
+    assert not at.exception
+    assert len(_canvas(at)["nodes"]) <= before
+    at.multiselect(key="network_types").set_value(["Country"]).run()
+    assert {node["data"]["label"] for node in _canvas(at)["nodes"]} == {"Country"}
+
+
+def test_deals_page_lists_every_synthetic_deal(synthetic: Path):
+    at = _page("screens/deals.py")
+    assert len(at.dataframe[0].value) == 120
+    assert "120 of 120 deals" in _shown(at)
