@@ -60,6 +60,15 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 COMPONENT = "streamlit_cytoscape"
 STALLED_MS = 1000  # a round trip slower than this: the page stalled
 # What the store's content depends on: a change to any of these makes a new cached store.
+# Headless Chromium with nothing of its own that would call home (updates, sync, first run).
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 STORE_INPUTS = ("bench/synth.py", "graph/rdf.py", "graph/model.py", "graph/vocab.py")
 
 # Runs in the page before its own scripts. On every animation frame it looks into the
@@ -366,14 +375,7 @@ async def run_loads(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=list(CHROMIUM_ARGS),
         )
         try:
             for one in served:

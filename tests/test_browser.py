@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bench.render import start_dashboard, stop
+from bench.render import CHROMIUM_ARGS, start_dashboard, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,14 +64,7 @@ def page(dashboard: str) -> Iterator[object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=list(CHROMIUM_ARGS),
         )
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
 
