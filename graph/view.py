@@ -168,6 +168,19 @@ def md_escape(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 
+_ANCHOR = re.compile(r"<(?=a\b)", re.IGNORECASE)
+
+
+def canvas_text(text: object) -> str:
+    """Text for the network canvas's info panel, which builds a link from any ``<a href>`` in
+    a value: a word joiner after ``<`` keeps such text looking the same but inert.
+
+    >>> canvas_text('<A href="https://x.example">x</A> <b>')
+    '<\u2060A href="https://x.example">x</A> <b>'
+    """
+    return _ANCHOR.sub("<\u2060", "" if text is None else str(text))
+
+
 def readable(name: str | None) -> str:
     """A code name for people: ``prevent_departures`` → ``prevent departures``.
 
@@ -534,7 +547,7 @@ def network_elements(
         data = {
             "id": node,
             "label": attrs.get("type") or UNKNOWN_TYPE,
-            "name": _label(graph, node),
+            "name": canvas_text(_label(graph, node)),
         }
         if attrs.get("iso_code"):
             data["iso_code"] = attrs["iso_code"]
@@ -567,14 +580,14 @@ def network_elements(
             "source": u,
             "target": v,
             "label": kind,
-            "caption": _edge_caption(kind, status, amount),
+            "caption": canvas_text(_edge_caption(kind, status, amount)),
             "status": status,
             "weight": 1,
         }
         if deal:
-            data["deal"] = deal["label"]
+            data["deal"] = canvas_text(deal["label"])
         if amount:
-            data["amount"] = amount
+            data["amount"] = canvas_text(amount)
         edges.append({"data": data})
     return {"nodes": nodes, "edges": edges}
 
@@ -946,7 +959,11 @@ def result_elements(
     where = positions(drawn, layout="force")
     nodes = [
         {
-            "data": {"id": node, "label": attrs["type"] or UNKNOWN_TYPE, "name": attrs["label"]},
+            "data": {
+                "id": node,
+                "label": attrs["type"] or UNKNOWN_TYPE,
+                "name": canvas_text(attrs["label"]),
+            },
             "position": {"x": where[node][0], "y": where[node][1]},
         }
         for node, attrs in drawn.nodes(data=True)

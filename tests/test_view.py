@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -516,3 +517,14 @@ def test_sparql_results_as_json_and_as_a_graph():
         "id:actor/country/IT",
         "id:actor/country/TN",
     }
+
+
+def test_canvas_elements_keep_article_links_inert():
+    hostile = {"iri": "x", "label": '<a href="https://evil.example">click</a>', "type": "Person"}
+    g = network.build([UK, hostile], [_edge("criticises", "x", "uk", "d-uk", "concluded")])
+    deal = {**DEALS[1], "amount": '<a href="https://evil.example">£5m</a>'}
+    elements = view.network_elements(g, [deal])
+    # the component's info panel turns `<a\b ... href=...>...</a>` into a link: no such text
+    assert not re.search(r"<a\b", json.dumps(elements, ensure_ascii=False), re.IGNORECASE)
+    names = {n["data"]["name"] for n in elements["nodes"]}
+    assert '<\u2060a href="https://evil.example">click</a>' in names
