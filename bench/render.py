@@ -8,8 +8,8 @@ Debian's Chromium, driven by Playwright as ``tests/test_browser.py`` drives it a
 every request that would leave the machine, then loads the Network page ``--repeats`` times
 per size, in one run, so the sizes are compared side by side. The first load of a server is
 *cold* (the dashboard's caches empty: the store is read, the network built and laid out); the
-others follow at once and are *warm* (served from its caches, which expire ``TTL`` = 60 s
-after they are filled, so warm loads must not wait). Every load has a fresh browser context,
+others follow at once and are *warm* (served from its caches, which hold until the store
+changes). Every load has a fresh browser context,
 so the browser's own cache never helps.
 
 The signal "drawn" is read from the component's iframe on every animation frame: the
@@ -368,8 +368,8 @@ async def measure(
 async def run_loads(
     served: list[Served], repeats: int, timeout: float, shots: Path | None = None
 ) -> None:
-    """Every size's loads: the cold one, then the warm ones at once (the dashboard's caches
-    expire ``TTL`` seconds after they are filled); a size that failed is not loaded again."""
+    """Every size's loads: the cold one, then the warm ones; a size that failed is not loaded
+    again."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -483,9 +483,8 @@ def report(served: list[Served], repeats: int, timeout: float, load_before: floa
         "animation frame; the time runs from just before `page.goto`. **draw**: from the "
         "elements arriving in Cytoscape to that frame. See `bench/README.md`.",
         "- **cold**: the first load after the server started (Streamlit's caches empty); "
-        "**warm**: the loads right after it, served from the dashboard's caches (they expire "
-        "60 s after being filled, so a visitor a minute later waits as long as a cold one). "
-        "Every load is a new browser context.",
+        "**warm**: the loads after it, served from the dashboard's caches (they hold until "
+        "the store changes). Every load is a new browser context.",
         "- **slowest ping**: the slowest `page.evaluate` round trip, sent every 100 ms while "
         "waiting; **longest task** and **blocked** (the sum of each long task's time over "
         "50 ms): the page's long tasks, from a `PerformanceObserver`.",

@@ -589,10 +589,24 @@ def network_elements(
         if amount:
             data["amount"] = canvas_text(amount)
         edges.append({"data": data})
+    if len(edges) > EDGE_LIMIT:  # the heaviest: payments first, then by how many deals
+        edges.sort(key=lambda e: (e["data"]["label"] != "pays", -e["data"]["weight"]))
+        edges = sorted(edges[:EDGE_LIMIT], key=lambda e: e["data"]["id"])
+    if len(edges) > CAPTION_LIMIT:  # hundreds of edge labels make the canvas unreadable, and slow
+        for edge in edges:
+            edge["data"]["caption"] = ""
     return {"nodes": nodes, "edges": edges}
 
 
 AGGREGATE = "*"
+EDGE_LIMIT = 600
+CAPTION_LIMIT = 250
+
+
+def edge_count(graph: nx.MultiDiGraph) -> int:
+    """How many edges ``network_elements`` would draw without its ``EDGE_LIMIT``: one per kind
+    and pair of actors."""
+    return len({(attrs["kind"], u, v) for u, v, attrs in graph.edges(data=True)})
 
 
 def _status(attrs: Mapping[str, Any], deals: Mapping[str, Mapping[str, Any]]) -> str:

@@ -528,3 +528,22 @@ def test_canvas_elements_keep_article_links_inert():
     assert not re.search(r"<a\b", json.dumps(elements, ensure_ascii=False), re.IGNORECASE)
     names = {n["data"]["name"] for n in elements["nodes"]}
     assert '<\u2060a href="https://evil.example">click</a>' in names
+
+
+def test_network_elements_cap_the_edges_drawn_and_hide_labels_at_size(monkeypatch):
+    actors = [{"iri": f"a{i}", "label": f"A{i}", "type": "Country"} for i in range(40)]
+    links = [
+        _edge("pays" if (i + j) % 3 else "criticises", f"a{i}", f"a{j}", f"d{i}-{j}", "concluded")
+        for i in range(40)
+        for j in range(40)
+        if i != j
+    ]
+    g = network.build(actors, links)
+    monkeypatch.setattr(view, "EDGE_LIMIT", 100)
+    monkeypatch.setattr(view, "CAPTION_LIMIT", 50)
+    elements = view.network_elements(g, [])
+    assert view.edge_count(g) == 40 * 39 > len(elements["edges"]) == 100
+    assert {e["data"]["label"] for e in elements["edges"]} == {"pays"}  # payments first
+    assert all(e["data"]["caption"] == "" for e in elements["edges"])
+    few = view.network_elements(network.build(actors, links[:10]), [])
+    assert all(e["data"]["caption"] for e in few["edges"] if e["data"]["label"] == "pays")

@@ -115,6 +115,14 @@ elements = data.elements(location, version, chosen, focus, layout)
 choices = data.choices(location, version, chosen, focus, layout)
 drawn = data.drawn(location, version, chosen, focus)
 st.caption(view.size_note(drawn, whole))
+if view.edge_count(drawn) > len(elements["edges"]):
+    st.caption(
+        f"The canvas draws the {len(elements['edges']):,} heaviest of "
+        f"{view.edge_count(drawn):,} edges (payments first); narrow the filters to see the "
+        "rest. The tables below hold every link."
+    )
+if len(elements["edges"]) > view.CAPTION_LIMIT:
+    st.caption("Edge labels are hidden at this size: click an edge for its deal.")
 event = streamlit_cytoscape(
     elements,
     layout=view.PRESET_LAYOUT,
