@@ -232,9 +232,11 @@ def ingest_model() -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def ingest_extractor(model: str) -> PolicyGraph:
-    """A ``PolicyGraph`` that only extracts (it never opens a store), shared by every session;
-    its spaCy pipeline is loaded on the first review and kept."""
-    return PolicyGraph(None, model)
+    """A ``PolicyGraph`` that only extracts (it never opens a store), shared by every session,
+    with its spaCy pipeline loaded here, once (Streamlit runs this under a lock)."""
+    extractor = PolicyGraph(None, model)
+    _ = extractor.nlp
+    return extractor
 
 
 def ingest_review(

@@ -324,7 +324,7 @@ class PolicyGraph:
             ranked = sorted(sources.get(iri, []), key=lambda s: s["sentence"] not in best)
             history = sorted(
                 record["history"],
-                key=lambda c: (c["date"] or "", STATUSES.index(c["status"])),
+                key=lambda c: (c["date"] or "", STATUSES.index(c["status"]), c["article"]),
             )
             latest = history[-1]
             latest_article = latest["article"]

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ from graph.store import Table
 
 TIMEOUT = 20.0
 FETCH_LIMIT = 100_000
+MEMORY = 4 * 1024**3
 _ERRORS: dict[str, type[PolicyGraphError]] = {"InputError": InputError, "StoreError": StoreError}
 
 
@@ -66,7 +68,11 @@ def _answer(location: str, text: str, limit: int) -> tuple[Any, ...]:
 
 
 def _serve() -> None:
-    """The child's loop: read ``(location, text, limit)`` requests from stdin, answer each."""
+    """The child's loop: read ``(location, text, limit)`` requests from stdin, answer each.
+
+    Its heap is capped at ``MEMORY`` bytes, so a query with a huge result fails (one line)
+    instead of taking the machine's memory."""
+    resource.setrlimit(resource.RLIMIT_DATA, (MEMORY, MEMORY))
     replies = Connection(os.dup(sys.stdout.fileno()), readable=False)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break a reply
     requests = Connection(os.dup(sys.stdin.fileno()), writable=False)

@@ -156,7 +156,7 @@ def store_version(location: str | None) -> str:
 
 # --- text -----------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
 
 
 def md_escape(text: object) -> str:
@@ -612,26 +612,6 @@ def edge_count(graph: nx.MultiDiGraph) -> int:
 def _status(attrs: Mapping[str, Any], deals: Mapping[str, Mapping[str, Any]]) -> str:
     deal = deals.get(attrs.get("deal") or "")
     return str((deal["status"] if deal else attrs.get("status")) or "")
-
-
-def filter_elements(
-    elements: Mapping[str, list[dict[str, Any]]],
-    kinds: Iterable[str],
-    statuses: Iterable[str],
-    isolated: bool = False,
-) -> dict[str, list[dict[str, Any]]]:
-    """The edges of the chosen kinds and statuses (edges without a status always pass), and
-    the nodes they touch; every node too when ``isolated``. Positions are kept."""
-    kinds, statuses = set(kinds), set(statuses)
-    edges = [
-        edge
-        for edge in elements["edges"]
-        if edge["data"]["label"] in kinds
-        and (not edge["data"]["status"] or edge["data"]["status"] in statuses)
-    ]
-    touched = {e["data"]["source"] for e in edges} | {e["data"]["target"] for e in edges}
-    nodes = [n for n in elements["nodes"] if isolated or n["data"]["id"] in touched]
-    return {"nodes": nodes, "edges": edges}
 
 
 def node_styles() -> list[dict[str, Any]]:
@@ -1129,7 +1109,8 @@ def select_network(
         status = deal["status"] if deal else attrs.get("status")
         if status and status not in statuses:
             continue
-        if types and not (type_of(u) in types and type_of(v) in types):
+        a, b = fold.get(u, u), fold.get(v, v)  # types are those of what is drawn: folded
+        if types and not (type_of(a) in types and type_of(b) in types):
             continue
         if not _in_span(attrs.get("sources", []), chosen.since, chosen.until):
             continue
@@ -1141,7 +1122,8 @@ def select_network(
             *(s.get("sentence") for s in attrs.get("sources", [])),
         ):
             continue
-        a, b = fold.get(u, u), fold.get(v, v)
+        if attrs["kind"] == "party_to_deal_with":  # an undirected link: kept in IRI order
+            a, b = min(a, b), max(a, b)
         if a == b or (focus and focus not in (a, b)):
             continue
         if picked.has_edge(a, b, key):  # two folded links of one deal: keep both sources

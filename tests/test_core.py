@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from graph.article import Metadata
-from graph.core import DATASET_FORMATS, EXPORT_FORMATS, PolicyGraph, to_csv
+from graph.core import DATASET_FORMATS, EXPORT_FORMATS, DealRows, PolicyGraph, to_csv
 from graph.errors import InputError
 from graph.model import Extraction
 from graph.rdf import article_graph_iri, to_graph
@@ -320,3 +320,20 @@ def test_core_to_csv_flattens_lists_and_actors() -> None:
 
     assert to_csv(rows).splitlines() == ["label,payers,amount", "A,UK; France,"]
     assert to_csv([]) == "\r\n"
+
+
+def test_core_deals_do_not_depend_on_the_order_rows_come_in(
+    pg: PolicyGraph, sample_extraction: Extraction
+) -> None:
+    """Two articles giving a deal the same status on the same day: the same one wins, however
+    the store orders its rows (here: the article IRI decides)."""
+    write(pg, sample_extraction)
+    rows = pg.deal_rows()
+    claim = next(c for c in rows.claims if c["deal"] == UK_TURKEY)
+    twin = {**claim, "article": claim["article"] + "-twin", "label": "the twin's label"}
+    forward = DealRows([*rows.claims, twin], rows.roles, rows.details, rows.evidence)
+    backward = DealRows([twin, *reversed(rows.claims)], rows.roles, rows.details, rows.evidence)
+    ahead = next(d for d in pg.deals(rows=forward) if d["iri"] == UK_TURKEY)
+    behind = next(d for d in pg.deals(rows=backward) if d["iri"] == UK_TURKEY)
+    assert ahead == behind
+    assert ahead["label"] == "the twin's label"  # "…-twin" sorts after the original article

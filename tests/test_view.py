@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph import network, view
@@ -176,21 +177,19 @@ def test_network_elements_style_nodes_by_type_and_label_payments(graph):
     assert edges[view.edge_id("pm", "tr", "said", "statement/1")]["status"] == ""
 
 
-def test_filter_elements_keeps_chosen_kinds_and_statuses(graph):
-    elements = view.network_elements(graph, DEALS)
-    default = view.filter_elements(elements, view.DEFAULT_KINDS, ["negotiating", "concluded"])
-    assert {e["data"]["label"] for e in default["edges"]} == {"pays", "criticises"}
-    assert "pm" not in {n["data"]["id"] for n in default["nodes"]}
+def test_select_network_keeps_chosen_kinds_and_current_statuses(graph):
+    def chosen(**options) -> nx.MultiDiGraph:
+        return view.select_network(graph, DEALS, view.NetworkFilter(**options))
 
-    concluded = view.filter_elements(elements, ["pays"], ["concluded"])
-    assert [(e["data"]["source"], e["data"]["target"]) for e in concluded["edges"]] == [
-        ("it", "tn")
-    ]
-    assert {n["data"]["id"] for n in concluded["nodes"]} == {"it", "tn"}
-
-    said = view.filter_elements(elements, ["said"], [], isolated=True)
-    assert len(said["edges"]) == 1  # statements have no status and always pass
-    assert len(said["nodes"]) == len(elements["nodes"])
+    default = chosen(statuses=("negotiating", "concluded"))
+    assert {kind for _, _, kind in default.edges(data="kind")} == {"pays", "criticises"}
+    assert "pm" not in default
+    # UK pays Turkey was first reported "proposed": the filter uses the current status
+    concluded = chosen(kinds=("pays",), statuses=("concluded",))
+    assert list(concluded.edges()) == [("it", "tn")]
+    said = chosen(kinds=("said",), statuses=(), isolated=True)
+    assert said.number_of_edges() == 1  # statements have no status and always pass
+    assert said.number_of_nodes() == graph.number_of_nodes()
 
 
 def test_styles_cover_every_type_and_kind():
@@ -547,3 +546,36 @@ def test_network_elements_cap_the_edges_drawn_and_hide_labels_at_size(monkeypatc
     assert all(e["data"]["caption"] == "" for e in elements["edges"])
     few = view.network_elements(network.build(actors, links[:10]), [])
     assert all(e["data"]["caption"] for e in few["edges"] if e["data"]["label"] == "pays")
+
+
+def test_select_network_folding_keeps_party_links_one_way_round():
+    """Parties pair in IRI order; folding a region into its country must not reverse a pair
+    and split one deal into two opposite edges."""
+    iq = {"iri": "z-iq", "label": "Iraq", "type": "Country", "iso_code": "IQ"}
+    kr = {
+        "iri": "a-kr",
+        "label": "Kurdistan Region",
+        "type": "Region",
+        "iso_code": "IQ-KR",
+        "part_of": "z-iq",
+    }
+    tr = {"iri": "m-tr", "label": "Turkey", "type": "Country", "iso_code": "TR"}
+    g = network.build(
+        [iq, kr, tr],
+        [
+            _edge("party_to_deal_with", "m-tr", "z-iq", "d", "concluded"),
+            _edge("party_to_deal_with", "a-kr", "m-tr", "e", "concluded"),
+        ],
+    )
+    folded = view.select_network(
+        g, [], view.NetworkFilter(kinds=("party_to_deal_with",), collapse=True)
+    )
+    assert sorted(folded.edges(keys=True)) == [
+        ("m-tr", "z-iq", "party_to_deal_with|d"),
+        ("m-tr", "z-iq", "party_to_deal_with|e"),
+    ]
+    # the type filter looks at what is drawn: the region, folded, counts as its country
+    countries = view.select_network(
+        g, [], view.NetworkFilter(kinds=("party_to_deal_with",), collapse=True, types=("Country",))
+    )
+    assert countries.number_of_edges() == 2

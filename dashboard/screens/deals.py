@@ -59,8 +59,9 @@ if picked:
     st.markdown("**Status history**")
     st.vega_lite_chart(view.status_timeline(deal), width="stretch")
     st.dataframe(record["history"], hide_index=True, width="stretch")
-    st.markdown(f"**Evidence** from {len(view.sources_by_article(deal))} sources")
-    for source in view.sources_by_article(deal):
+    sources = view.sources_by_article(deal)
+    st.markdown(f"**Evidence** from {len(sources)} sources")
+    for source in sources:
         with st.container(border=True):
             st.caption(view.md_escape(" · ".join(filter(None, (source["cite"], source["status"])))))
             for sentence in source["sentences"]:

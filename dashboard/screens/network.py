@@ -119,7 +119,7 @@ if view.edge_count(drawn) > len(elements["edges"]):
     st.caption(
         f"The canvas draws the {len(elements['edges']):,} heaviest of "
         f"{view.edge_count(drawn):,} edges (payments first); narrow the filters to see the "
-        "rest. The tables below hold every link."
+        "rest; the payments table below lists every payment."
     )
 if len(elements["edges"]) > view.CAPTION_LIMIT:
     st.caption("Edge labels are hidden at this size: click an edge for its deal.")

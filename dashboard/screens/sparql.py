@@ -33,6 +33,7 @@ if ran:
     try:
         result = data.run_query(location, version, ran)
     except PolicyGraphError as error:
+        st.session_state.pop("sparql_ran")  # shown once: a failed query is not run again
         st.error(str(error))
         st.stop()
     table = result.table
