@@ -19,7 +19,7 @@ names = {node: str(whole.nodes[node].get("label") or node) for node in whole.nod
 everyone = sorted(names, key=lambda node: (names[node].casefold(), node))
 
 analysis = st.radio("Show", view.ANALYSES, horizontal=True, key="network_analysis")
-with st.expander("Filters", expanded=True):
+with st.expander("Filters: links, status, types, actor, search, dates, size, layout"):
     one, two, three = st.columns(3)
     kinds = one.multiselect(
         "Links",
