@@ -646,8 +646,7 @@ def edge_styles() -> list[dict[str, Any]]:
     ]
 
 
-# padding: room for labels at the edges, clear of the info panel folded on the left
-PRESET_LAYOUT = {"name": "preset", "fit": True, "padding": 90, "animate": False}
+PRESET_LAYOUT = {"name": "preset", "fit": True, "padding": 70, "animate": False}
 
 
 def choices(elements: Mapping[str, list[dict[str, Any]]]) -> dict[str, str]:
