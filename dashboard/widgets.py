@@ -6,7 +6,7 @@ Like the pages, this holds only widgets; what they show comes from ``graph.view`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import data
@@ -58,3 +58,23 @@ def downloads(
     one, two = st.columns(2)
     one.download_button("Download CSV", csv, f"{stem}.csv", "text/csv", on_click="ignore")
     two.download_button("Download JSON", json, f"{stem}.json", json_type, on_click="ignore")
+
+
+def pick(
+    label: str,
+    names: Mapping[str, str],
+    key: str,
+    placeholder: str = "Pick one",
+    where: Any = st,
+    index: int | None = None,
+) -> str | None:
+    """A select box over ``names`` (id to what a person reads), empty until something is
+    picked; returns the picked id."""
+    return where.selectbox(  # type: ignore[no-any-return]
+        label,
+        list(names),
+        index=index,
+        format_func=names.get,
+        placeholder=placeholder,
+        key=key,
+    )

@@ -50,7 +50,7 @@ from graph.model import Actor, Article, Deal, Evidence, Extraction, Sentence, St
 from graph.rdf import deal_label, to_graph
 from graph.validate import check, violations
 from graph.view import TYPE_COLOURS, UNKNOWN_TYPE, readable
-from graph.vocab import PREFIXES
+from graph.vocab import prefixed
 
 PASTED = "pasted text"
 DATE_INPUT = "date"
@@ -162,13 +162,7 @@ def term_text(term: Node) -> str:
     '"2024-11-18"^^xsd:date'
     """
     if isinstance(term, URIRef):
-        iri = str(term)
-        best = max(
-            (p for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
-            key=lambda p: len(PREFIXES[p]),
-            default=None,
-        )
-        return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
+        return prefixed(str(term)) or f"<{term}>"
     if isinstance(term, RDFLiteral):
         value = str(term).replace("\\", "\\\\").replace('"', '\\"')
         text = '"' + value.replace("\r", "\\r").replace("\n", "\\n") + '"'

@@ -44,7 +44,7 @@ from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
 from graph.queries import is_update
 from graph.store import Table, directory_version
-from graph.vocab import PREFIXES, wikidata_page
+from graph.vocab import PREFIXES, prefixed, wikidata_page
 
 ROW_LIMIT = 5000
 QUERY_TIMEOUT = 20.0
@@ -911,19 +911,6 @@ def iri_columns(table: Table) -> list[str]:
 GRAPH_LIMIT = 1000
 
 
-def short_iri(iri: str) -> str:
-    """An IRI in prefixed form when a known prefix covers it.
-
-    >>> short_iri("https://w3id.org/policygraph/ontology#Deal")
-    'pg:Deal'
-    """
-    for prefix, namespace in PREFIXES.items():
-        base = str(namespace)
-        if iri.startswith(base) and len(iri) > len(base):
-            return f"{prefix}:{iri[len(base) :]}"
-    return iri
-
-
 def result_elements(
     table: Table,
     source: str,
@@ -947,7 +934,7 @@ def result_elements(
         for node in (a, b):
             actor = actors.get(node, {})
             drawn.add_node(
-                node, label=actor.get("label") or short_iri(node), type=actor.get("type")
+                node, label=actor.get("label") or (prefixed(node) or node), type=actor.get("type")
             )
         drawn.add_edge(a, b, key=f"{source}|{target}", kind=f"{source} → {target}")
     where = positions(drawn, layout="force")
@@ -1423,3 +1410,15 @@ def status_timeline(deal: Mapping[str, Any]) -> dict[str, Any]:
             },
         ],
     }
+
+
+def node_names(graph: nx.MultiDiGraph, within: Iterable[str] | None = None) -> dict[str, str]:
+    """The actors of ``graph`` (or those of them in ``within``), id to label, sorted by label.
+
+    >>> g = network.build([{"iri": "b", "label": "Tunisia"}, {"iri": "a", "label": "EU"}], [])
+    >>> node_names(g)
+    {'a': 'EU', 'b': 'Tunisia'}
+    """
+    nodes = graph.nodes if within is None else [n for n in within if n in graph]
+    named = {node: _label(graph, node) for node in nodes}
+    return dict(sorted(named.items(), key=lambda item: (item[1].casefold(), item[0])))

@@ -25,6 +25,8 @@ import unicodedata
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
+from graph.model import ACTOR_TYPES
+
 BASE = "https://w3id.org/policygraph/"
 
 
@@ -130,19 +132,22 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
-ACTOR_CLASS: dict[str, URIRef] = {
-    name: PG[name]
-    for name in (
-        "Country",
-        "Region",
-        "Supranational",
-        "Person",
-        "Organisation",
-        "Government",
-        "PoliticalParty",
-        "Event",
+
+def prefixed(iri: str) -> str | None:
+    """``iri`` written with the longest of ``PREFIXES`` that covers it, or None if none does.
+
+    >>> prefixed("https://w3id.org/policygraph/id/actor/country/GB"), prefixed("https://x.org/a")
+    ('id:actor/country/GB', None)
+    """
+    best = max(
+        (p for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
+        key=lambda p: len(PREFIXES[p]),
+        default=None,
     )
-}
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else None
+
+
+ACTOR_CLASS: dict[str, URIRef] = {name: PG[name] for name in ACTOR_TYPES}
 CLASS_ACTOR_TYPE: dict[str, str] = {str(iri): name for name, iri in ACTOR_CLASS.items()}
 
 

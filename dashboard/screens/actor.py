@@ -17,13 +17,12 @@ asked = st.query_params.get("actor")
 found = view.find_actor(actors, asked)
 if asked and not found:
     st.warning(f"No actor {view.md_escape(asked)} in the store: pick one below.")
-iri = st.selectbox(
+iri = widgets.pick(
     "Actor",
-    list(names),
+    names,
+    f"actor_pick_{found}",
+    "Pick an actor",
     index=list(names).index(found) if found else None,
-    format_func=names.get,
-    placeholder="Pick an actor",
-    key=f"actor_pick_{found}",
 )
 if not iri:
     st.stop()

@@ -14,14 +14,7 @@ deals = widgets.load(data.deals, location, version)
 actors = view.deal_actors(deals)
 left, middle, right = st.columns(3)
 statuses = left.multiselect("Status", STATUSES, default=STATUSES, key="deals_status")
-actor = middle.selectbox(
-    "Actor",
-    list(actors),
-    index=None,
-    format_func=actors.get,
-    placeholder="Any actor",
-    key="deals_actor",
-)
+actor = widgets.pick("Actor", actors, "deals_actor", "Any actor", where=middle)
 text = right.text_input("Search labels, actors, amounts and evidence", key="deals_search")
 left, right = st.columns([2, 1])
 since, until = widgets.date_filter(
@@ -40,13 +33,11 @@ st.caption(f"{len(chosen)} of {len(deals)} deals · click a column header to sor
 widgets.downloads(lambda: view.deals_csv(chosen), lambda: view.deals_json(chosen), "deals")
 
 by_iri = {deal["iri"]: deal for deal in chosen}
-picked = st.selectbox(
+picked = widgets.pick(
     "Evidence for",
-    list(by_iri),
-    index=None,
-    format_func=lambda iri: by_iri[iri]["label"],
-    placeholder="Pick a deal",
-    key="deals_pick",
+    {iri: deal["label"] for iri, deal in by_iri.items()},
+    "deals_pick",
+    "Pick a deal",
 )
 if picked:
     deal = by_iri[picked]

@@ -15,8 +15,7 @@ deals = widgets.load(data.deals, location, version)
 if not whole.number_of_nodes():
     st.info("The store holds no actors yet: ingest articles with `policygraph ingest`.")
     st.stop()
-names = {node: str(whole.nodes[node].get("label") or node) for node in whole.nodes}
-everyone = sorted(names, key=lambda node: (names[node].casefold(), node))
+names = view.node_names(whole)
 
 analysis = st.radio("Show", view.ANALYSES, horizontal=True, key="network_analysis")
 with st.expander("Filters: links, status, types, actor, search, dates, size, layout"):
@@ -37,14 +36,7 @@ with st.expander("Filters: links, status, types, actor, search, dates, size, lay
         key="network_types",
     )
     one, two, three = st.columns(3)
-    actor = one.selectbox(
-        "Actor",
-        everyone,
-        index=None,
-        format_func=names.get,
-        placeholder="Any actor",
-        key="network_actor",
-    )
+    actor = widgets.pick("Actor", names, "network_actor", "Any actor", where=one)
     search = two.text_input("Search names, deals and evidence", key="network_search")
     since, until = widgets.date_filter(
         three, "Sources dated", data.date_span(location, version), key="network_dates"
@@ -81,13 +73,13 @@ chosen = view.NetworkFilter(
     isolated=isolated,
 )
 selected = data.selection(location, version, chosen)
-pool = sorted(selected.nodes, key=lambda node: (names.get(node, node).casefold(), node))
+pool = view.node_names(whole, within=selected.nodes)
 
 focus = data.WHOLE
 if analysis == "Shortest path":
     left, right = st.columns(2)
-    start = left.selectbox("From", pool, index=None, format_func=names.get, key="network_from")
-    end = right.selectbox("To", pool, index=None, format_func=names.get, key="network_to")
+    start = widgets.pick("From", pool, "network_from", where=left)
+    end = widgets.pick("To", pool, "network_to", where=right)
     focus = (analysis, start, end, 1)
     chain = view.path_names(selected, start, end)
     if start and end:
@@ -97,7 +89,7 @@ if analysis == "Shortest path":
             st.warning("No path links these two actors in the links shown.")
 elif analysis == "Ego network":
     left, right = st.columns([3, 1])
-    centre = left.selectbox("Around", pool, index=None, format_func=names.get, key="network_ego")
+    centre = widgets.pick("Around", pool, "network_ego", where=left)
     radius = right.slider("Links away", 1, 3, 1, key="network_radius")
     focus = (analysis, centre, None, radius)
 
@@ -146,28 +138,16 @@ if clicked is not None:
         st.session_state["network_pick"] = clicked
 if st.session_state.get("network_pick") not in choices:
     st.session_state.pop("network_pick", None)
-picked = st.selectbox(
-    "Details of",
-    list(choices),
-    index=None,
-    format_func=choices.get,
-    placeholder="Click an actor or a link in the graph, or pick one here",
-    key="network_pick",
+picked = widgets.pick(
+    "Details of", choices, "network_pick", "Click an actor or a link in the graph, or pick one here"
 )
 
 record = data.detail(location, version, chosen, focus, picked)
 if record and record["kind"] == "links":
     st.subheader(view.md_escape(record["title"]))
-    rows = {row["element"]: row for row in record["links"]}
     st.dataframe(record["links"], hide_index=True, width="stretch", column_order=view.LINK_COLUMNS)
-    one_link = st.selectbox(
-        "Deal",
-        list(rows),
-        index=None,
-        format_func=lambda element: rows[element]["deal"],
-        placeholder="Pick one of these deals",
-        key="network_link",
-    )
+    links = {row["element"]: row["deal"] for row in record["links"]}
+    one_link = widgets.pick("Deal", links, "network_link", "Pick one of these deals")
     record = data.detail(location, version, chosen, focus, one_link)
 if record:
     st.subheader(view.md_escape(record["title"]))
