@@ -38,7 +38,8 @@ from countryinfo import all_countries
 
 from graph.gazetteer import COUNTRY, REGION, SUPRANATIONAL, default_gazetteer, fold
 from graph.model import STATUSES
-from graph.vocab import actor_iri
+from graph.view import readable
+from graph.vocab import actor_key
 
 MAX_ARCS = 300  # the largest arcs are drawn; the table lists every one
 LABELLED_PLACES = 20  # the busiest places get a name on the map; the rest show it on hover
@@ -54,8 +55,6 @@ STATUS_COLOURS = {
 }
 OWN_PLACE = "own centre"
 STAND_IN = "stand-in"
-
-_ACTOR_PREFIX = str(actor_iri(""))
 
 
 # --- where actors are -----------------------------------------------------------------
@@ -132,12 +131,6 @@ def seat(key: str) -> tuple[str, float, float] | None:
     return None
 
 
-def _key(actor: Mapping[str, Any]) -> str:
-    """The gazetteer key of an actor (``country/GB``) from its IRI."""
-    iri = str(actor.get("iri") or "")
-    return iri[len(_ACTOR_PREFIX) :] if iri.startswith(_ACTOR_PREFIX) else iri
-
-
 def locate(actor: Mapping[str, Any]) -> Placement:
     """Where ``actor`` (a deal record's actor: iri, label, type, iso_code) is drawn, or why not.
 
@@ -166,18 +159,13 @@ def locate(actor: Mapping[str, Any]) -> Placement:
         name = place.label if place is not None else parent
         return Placement(*centre, f"at the centre of {name}, its country")
     if kind == SUPRANATIONAL:
-        found = seat(_key(actor))
+        found = seat(actor_key(str(actor.get("iri") or "")))
         if found is None:
             return Placement(None, None, "a supranational body with no seat in the gazetteer")
         city, lat, lon = found
         return Placement(lat, lon, f"at its seat, {city}")
-    what = _readable(str(kind or "actor"))
+    what = readable(str(kind or "actor"))
     return Placement(None, None, f"{_article(what)} {what} is not a place")
-
-
-def _readable(name: str) -> str:
-    """``PoliticalParty`` → ``political party``."""
-    return "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
 
 
 def _article(word: str) -> str:

@@ -44,7 +44,7 @@ from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
 from graph.queries import is_update
 from graph.store import Table, directory_version
-from graph.vocab import PREFIXES, prefixed, wikidata_page
+from graph.vocab import PREFIXES, actor_key, prefixed, wikidata_page
 
 ROW_LIMIT = 5000
 QUERY_TIMEOUT = 20.0
@@ -1207,15 +1207,6 @@ def centrality_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
         }
         for i, row in enumerate(network.centrality(graph), start=1)
     ]
-
-
-def actor_key(iri: str) -> str:
-    """The short key of an actor in a dashboard URL: its IRI after ``/actor/``.
-
-    >>> actor_key("https://w3id.org/policygraph/id/actor/country/GB")
-    'country/GB'
-    """
-    return iri.split("/actor/", 1)[1] if "/actor/" in iri else iri
 
 
 def actor_link(iri: str) -> str:

@@ -173,6 +173,16 @@ def actor_iri(key: str) -> URIRef:
     return ID["actor/" + key]
 
 
+def actor_key(iri: str) -> str:
+    """The key of an actor IRI (the inverse of ``actor_iri``: what follows ``/actor/``); any
+    other IRI as it is.
+
+    >>> actor_key(str(actor_iri("country/GB"))), actor_key("https://x.org/a")
+    ('country/GB', 'https://x.org/a')
+    """
+    return iri.split("/actor/", 1)[1] if "/actor/" in iri else iri
+
+
 def article_iri(key: str) -> URIRef:
     """The IRI of an article, which is also the name of its graph."""
     return ID["article/" + key]

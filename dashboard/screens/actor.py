@@ -5,6 +5,7 @@ import streamlit as st
 import widgets  # dashboard/widgets.py, blocks the pages share
 
 from graph import view
+from graph.vocab import actor_key
 
 location, version = widgets.store_header("Actor")
 actors = widgets.load(data.actors, location, version)
@@ -27,7 +28,7 @@ iri = widgets.pick(
 if not iri:
     st.stop()
 if iri != found:
-    st.query_params["actor"] = view.actor_key(iri)
+    st.query_params["actor"] = actor_key(iri)
 
 record = data.actor_page(location, version, iri)
 if record is None:
