@@ -369,29 +369,6 @@ def review_inputs(
     return reviews
 
 
-def review_text(
-    pg: PolicyGraph,
-    text: str,
-    date: str | None = None,
-    url: str | None = None,
-    outlet: str | None = None,
-) -> Review:
-    """Review one pasted article; an empty paste is an ``InputError``."""
-    check_pasted(text)
-    return review_inputs(pg, text, (), date, url, outlet)[0]
-
-
-def review_files(
-    pg: PolicyGraph,
-    files: Sequence[tuple[str, bytes]],
-    date: str | None = None,
-    url: str | None = None,
-    outlet: str | None = None,
-) -> list[Review]:
-    """Review uploaded ``(name, bytes)`` article files, all checked before any is read."""
-    return review_inputs(pg, None, files, date, url, outlet)
-
-
 # --- writing ----------------------------------------------------------------------------
 
 

@@ -247,18 +247,20 @@ def test_review_one_bad_upload_among_good_ones_reviews_nothing(
     files = [("a.txt", SAMPLE_TEXT.encode()), ("b.bin", b"\x00\x00")]
 
     with pytest.raises(InputError, match=r"^b\.bin: binary file"):
-        review.review_files(extractor, files, "2024-11-18")
+        review.review_inputs(extractor, None, files, "2024-11-18")
     assert fake_extractor == []
 
 
 def test_review_text_and_files_read_with_date_url_and_outlet(
     extractor: PolicyGraph, fake_extractor: list[Article]
 ) -> None:
-    pasted = review.review_text(
-        extractor, SAMPLE_TEXT, " 2024-11-18 ", "https://news.example/a", "The Example"
+    (pasted,) = review.review_inputs(
+        extractor, SAMPLE_TEXT, (), " 2024-11-18 ", "https://news.example/a", "The Example"
     )
-    files = review.review_files(
-        extractor, [("a.txt", ("\ufeff" + LATER_TEXT).encode()), ("b.txt", SAMPLE_TEXT.encode())]
+    files = review.review_inputs(
+        extractor,
+        None,
+        [("a.txt", ("\ufeff" + LATER_TEXT).encode()), ("b.txt", SAMPLE_TEXT.encode())],
     )
 
     assert pasted.source == "pasted text"
@@ -275,7 +277,7 @@ def test_review_commit_writes_and_deals_then_include_the_new_deal(
     store: Path, extractor: PolicyGraph, fake_extractor: list[Article]
 ) -> None:
     before = _triples(store)
-    result = review.review_text(extractor, SAMPLE_TEXT, "2024-12-20")
+    result = review.review_inputs(extractor, SAMPLE_TEXT, (), "2024-12-20")[0]
 
     report = review.commit(str(store), [result])
 
@@ -291,7 +293,7 @@ def test_review_commit_writes_and_deals_then_include_the_new_deal(
 def test_review_commit_again_replaces_the_article_graph(
     store: Path, extractor: PolicyGraph, fake_extractor: list[Article]
 ) -> None:
-    result = review.review_text(extractor, SAMPLE_TEXT)
+    result = review.review_inputs(extractor, SAMPLE_TEXT)[0]
     review.commit(str(store), [result])
     once = _dump(store)[0]
 
@@ -304,7 +306,7 @@ def test_review_commit_to_a_busy_store_is_one_line_and_writes_nothing(
     store: Path, extractor: PolicyGraph, fake_extractor: list[Article]
 ) -> None:
     before = _dump(store)
-    result = review.review_text(extractor, SAMPLE_TEXT)
+    result = review.review_inputs(extractor, SAMPLE_TEXT)[0]
     reader = DirectoryLock(store, exclusive=False, wait=0)  # another program reading
     reader.acquire()
     try:
@@ -330,14 +332,14 @@ def test_review_extraction_crash_is_one_line(
 
     monkeypatch.setattr(PolicyGraph, "extract", crash)
     with pytest.raises(PolicyGraphError, match=r"^pasted text: extraction failed"):
-        review.review_text(extractor, SAMPLE_TEXT)
+        review.review_inputs(extractor, SAMPLE_TEXT)[0]
 
 
 @pytest.mark.model
 def test_review_real_pipeline_escapes_script_and_img_and_offsets_line_up(
     extractor: PolicyGraph,
 ) -> None:
-    result = review.review_text(extractor, HOSTILE_TEXT, "2024-11-18")
+    result = review.review_inputs(extractor, HOSTILE_TEXT, (), "2024-11-18")[0]
     page = result.html()
     text = result.article.text
 
@@ -359,7 +361,7 @@ def test_review_real_pipeline_escapes_script_and_img_and_offsets_line_up(
 
 @pytest.mark.model
 def test_review_real_pipeline_commit_adds_the_deal(store: Path, extractor: PolicyGraph) -> None:
-    result = review.review_text(extractor, HOSTILE_TEXT, "2024-11-18")
+    result = review.review_inputs(extractor, HOSTILE_TEXT, (), "2024-11-18")[0]
     assert result.violations == []
 
     review.commit(str(store), [result])
