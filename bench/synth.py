@@ -44,7 +44,8 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 
 from graph.core import PolicyGraph, Prepared
-from graph.gazetteer import COUNTRY, REGION, SUPRANATIONAL, Place, default_gazetteer
+from graph.extract.entities import place_actor
+from graph.gazetteer import COUNTRY, REGION, SUPRANATIONAL, default_gazetteer
 from graph.model import PURPOSES, Actor, Article, Deal, Evidence, Extraction, Sentence, Statement
 from graph.rdf import to_graph
 from graph.validate import check
@@ -163,20 +164,13 @@ class Cast:
     greens: dict[str, str]  # country key -> its green party
 
 
-def _actor(place: Place) -> Actor:
-    kind = {COUNTRY: "Country", REGION: "Region", SUPRANATIONAL: "Supranational"}[place.type]
-    part_of = f"country/{place.parent}" if kind == "Region" and place.parent else None
-    iso = place.code if kind != "Supranational" else None
-    return Actor(place.key, place.label, kind, iso, place.wikidata, part_of)  # type: ignore[arg-type]
-
-
 def build_cast(rng: random.Random) -> Cast:
     """Real places from the gazetteer, and invented officials, NGOs and parties around them."""
     gazetteer = default_gazetteer()
     actors: dict[str, Actor] = {}
     places = sorted(gazetteer.places(), key=lambda p: p.key)
     for place in places:
-        actors[place.key] = _actor(place)
+        actors[place.key] = place_actor(place)
     countries = tuple(p.key for p in places if p.type == COUNTRY)
     bodies = tuple(p.key for p in places if p.type == SUPRANATIONAL)
     macro = tuple(p.key for p in places if p.type == REGION)
@@ -184,7 +178,7 @@ def build_cast(rng: random.Random) -> Cast:
     for code in SUBDIVISIONS:
         region = gazetteer.by_code(code)
         if region is not None and f"country/{region.parent}" in actors:
-            actors[region.key] = _actor(region)
+            actors[region.key] = place_actor(region)
             subdivisions.append(region.key)
 
     names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]

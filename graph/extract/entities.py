@@ -108,7 +108,8 @@ def person_name(text: str) -> str:
     return TITLES.sub("", clean_name(text)).strip()
 
 
-def _place_actor(place: Place) -> Actor:
+def place_actor(place: Place) -> Actor:
+    """The actor a gazetteer place stands for (a country, region or supranational body)."""
     return Actor(
         key=place.key,
         label=place.label,
@@ -235,11 +236,11 @@ class Resolver:
 
     def _add_place(self, place: Place, res: Resolution) -> None:
         """Add a place, and for a region the country it is part of."""
-        res.add(_place_actor(place))
+        res.add(place_actor(place))
         if place.parent:
             parent = self.gazetteer.by_code(place.parent)
             if parent is not None:
-                res.add(_place_actor(parent))
+                res.add(place_actor(parent))
 
     def _organisations(self, orgs: list[Mention], res: Resolution, article: Article) -> None:
         generic = set(lexicon()["generic"])
