@@ -1,7 +1,7 @@
 """The policygraph dashboard: ``streamlit run dashboard/app.py -- --store data/store``.
 
 This script only builds the navigation. ``streamlit run`` puts this folder on ``sys.path``, so
-the pages import the cache layer as ``import data``.
+the pages import the cache layer as ``import cache``.
 """
 
 import streamlit as st

@@ -9,11 +9,12 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-import data
 import streamlit as st
 
 from graph import view
 from graph.errors import PolicyGraphError
+
+import cache
 
 T = TypeVar("T")
 
@@ -21,9 +22,9 @@ T = TypeVar("T")
 def store_header(title: str, note: str = "") -> tuple[str, str]:
     """The page title and the store it reads; returns ``(location, version)``."""
     st.title(title)
-    location = data.store_location()
+    location = cache.store_location()
     st.caption(f"Store: {view.md_escape(location)}{note}")
-    return location, data.store_version(location)
+    return location, cache.store_version(location)
 
 
 def load(compute: Callable[..., T], *args: Any) -> T:

@@ -391,7 +391,7 @@ CONTRACT_ACTOR_KEYS = frozenset({"iri", "label", "type", "iso_code", "wikidata"}
 @pytest.fixture
 def dashboard_on(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
     """Name a store to the dashboard pages the way a deployment can (``POLICYGRAPH_STORE``),
-    with ``dashboard/`` on ``sys.path`` as ``streamlit run`` puts it (the pages ``import data``)."""
+    with ``dashboard/`` on ``sys.path`` as ``streamlit run`` puts it (pages ``import cache``)."""
 
     def point(location: Path) -> Path:
         monkeypatch.setenv("POLICYGRAPH_STORE", str(location))

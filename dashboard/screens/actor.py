@@ -1,14 +1,15 @@
 """Actor page: everything known about one actor. Other pages link here with ``?actor=KEY``."""
 
-import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import streamlit as st
-import widgets  # dashboard/widgets.py, blocks the pages share
 
 from graph import view
 from graph.vocab import actor_key
 
+import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
+import widgets  # dashboard/widgets.py, blocks the pages share
+
 location, version = widgets.store_header("Actor")
-actors = widgets.load(data.actors, location, version)
+actors = widgets.load(cache.actors, location, version)
 if not actors:
     st.info("The store holds no actors yet: ingest articles with `policygraph ingest`.")
     st.stop()
@@ -30,7 +31,7 @@ if not iri:
 if iri != found:
     st.query_params["actor"] = actor_key(iri)
 
-record = data.actor_page(location, version, iri)
+record = cache.actor_page(location, version, iri)
 if record is None:
     st.stop()
 st.subheader(view.md_escape(record["title"]))

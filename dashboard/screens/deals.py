@@ -1,15 +1,16 @@
 """Deals page: the deal tracker, one row per deal, with each deal's history and evidence."""
 
-import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import pandas as pd
 import streamlit as st
-import widgets  # dashboard/widgets.py, blocks the pages share
 
 from graph import view
 from graph.model import STATUSES
 
+import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
+import widgets  # dashboard/widgets.py, blocks the pages share
+
 location, version = widgets.store_header("Deals")
-deals = widgets.load(data.deals, location, version)
+deals = widgets.load(cache.deals, location, version)
 
 actors = view.deal_actors(deals)
 left, middle, right = st.columns(3)

@@ -1,12 +1,13 @@
 """Ingest page: paste or upload articles, review what they would add, then commit or discard."""
 
-import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import pandas as pd
 import streamlit as st
-import widgets  # dashboard/widgets.py, blocks the pages share
 
 from graph import view
 from graph.errors import PolicyGraphError
+
+import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
+import widgets  # dashboard/widgets.py, blocks the pages share
 
 location, _ = widgets.store_header("Ingest", " · nothing is written until you press Commit")
 state = st.session_state
@@ -36,8 +37,8 @@ if submitted:
     state.pop("ingest_reviews", None)
     try:
         with st.spinner("Reading with the language model…"):
-            state["ingest_reviews"] = data.ingest_review(
-                data.ingest_model(), text, files, date, url, outlet
+            state["ingest_reviews"] = cache.ingest_review(
+                cache.ingest_model(), text, files, date, url, outlet
             )
     except PolicyGraphError as error:
         st.error(view.md_escape(error))
@@ -69,7 +70,7 @@ if reviews:
     if commit.button("Commit", type="primary", disabled=blocked, key="ingest_commit"):
         try:
             with st.spinner("Writing to the store…"):
-                state["ingest_done"] = data.ingest_commit(location, reviews)
+                state["ingest_done"] = cache.ingest_commit(location, reviews)
         except PolicyGraphError as error:
             st.error(view.md_escape(error))
         else:

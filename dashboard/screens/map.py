@@ -1,20 +1,21 @@
 """Map page: payer → payee arcs between places on a world map drawn offline, with their table."""
 
-import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import pandas as pd
 import streamlit as st
-import widgets  # dashboard/widgets.py, blocks the pages share
 
 from graph import geo
 from graph.model import STATUSES
 
+import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
+import widgets  # dashboard/widgets.py, blocks the pages share
+
 location, version = widgets.store_header("Map")
-deals = widgets.load(data.deals, location, version)
+deals = widgets.load(cache.deals, location, version)
 
 statuses = st.multiselect("Status", STATUSES, default=STATUSES, key="map_status")
 chosen = tuple(s for s in STATUSES if s in statuses)
-arcs = data.map_arcs(location, version, chosen)
-spec = data.map_spec(location, version, chosen)
+arcs = cache.map_arcs(location, version, chosen)
+spec = cache.map_spec(location, version, chosen)
 
 rows = geo.arc_rows(arcs)
 unplaced = geo.unplaced_rows(arcs)

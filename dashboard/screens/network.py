@@ -1,17 +1,18 @@
 """Network page: who pays whom, who criticises which deal, who said what, and its analyses."""
 
-import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import streamlit as st
-import widgets  # dashboard/widgets.py, blocks the pages share
 from streamlit_cytoscape import EdgeStyle, Event, NodeStyle, streamlit_cytoscape
 
 from graph import view
 from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
 
+import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
+import widgets  # dashboard/widgets.py, blocks the pages share
+
 location, version = widgets.store_header("Actor network")
-whole = widgets.load(data.network, location, version)
-deals = widgets.load(data.deals, location, version)
+whole = widgets.load(cache.network, location, version)
+deals = widgets.load(cache.deals, location, version)
 if not whole.number_of_nodes():
     st.info("The store holds no actors yet: ingest articles with `policygraph ingest`.")
     st.stop()
@@ -39,7 +40,7 @@ with st.expander("Filters: links, status, types, actor, search, dates, size, lay
     actor = widgets.pick("Actor", names, "network_actor", "Any actor", where=one)
     search = two.text_input("Search names, deals and evidence", key="network_search")
     since, until = widgets.date_filter(
-        three, "Sources dated", data.date_span(location, version), key="network_dates"
+        three, "Sources dated", cache.date_span(location, version), key="network_dates"
     )
     one, two, three = st.columns(3)
     top = one.number_input(
@@ -72,10 +73,10 @@ chosen = view.NetworkFilter(
     collapse=collapse,
     isolated=isolated,
 )
-selected = data.selection(location, version, chosen)
+selected = cache.selection(location, version, chosen)
 pool = view.node_names(whole, within=selected.nodes)
 
-focus = data.WHOLE
+focus = cache.WHOLE
 if analysis == "Shortest path":
     left, right = st.columns(2)
     start = widgets.pick("From", pool, "network_from", where=left)
@@ -96,16 +97,16 @@ elif analysis == "Ego network":
 if analysis == "Centrality":
     st.subheader("Centrality in the links shown")
     st.dataframe(
-        data.centrality(location, version, chosen),
+        cache.centrality(location, version, chosen),
         hide_index=True,
         width="stretch",
         column_config={"page": st.column_config.LinkColumn("page", display_text="open")},
     )
     st.stop()
 
-elements = data.elements(location, version, chosen, focus, layout)
-choices = data.choices(location, version, chosen, focus, layout)
-drawn = data.drawn(location, version, chosen, focus)
+elements = cache.elements(location, version, chosen, focus, layout)
+choices = cache.choices(location, version, chosen, focus, layout)
+drawn = cache.drawn(location, version, chosen, focus)
 st.caption(view.size_note(drawn, whole))
 if view.edge_count(drawn) > len(elements["edges"]):
     st.caption(
@@ -142,13 +143,13 @@ picked = widgets.pick(
     "Details of", choices, "network_pick", "Click an actor or a link in the graph, or pick one here"
 )
 
-record = data.detail(location, version, chosen, focus, picked)
+record = cache.detail(location, version, chosen, focus, picked)
 if record and record["kind"] == "links":
     st.subheader(view.md_escape(record["title"]))
     st.dataframe(record["links"], hide_index=True, width="stretch", column_order=view.LINK_COLUMNS)
     links = {row["element"]: row["deal"] for row in record["links"]}
     one_link = widgets.pick("Deal", links, "network_link", "Pick one of these deals")
-    record = data.detail(location, version, chosen, focus, one_link)
+    record = cache.detail(location, version, chosen, focus, one_link)
 if record:
     st.subheader(view.md_escape(record["title"]))
     if record.get("link"):

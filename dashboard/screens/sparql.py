@@ -1,17 +1,18 @@
 """SPARQL page: run the example queries, or your own, read-only, with a timeout."""
 
-import data  # dashboard/data.py, the cache layer (dashboard/ is on sys.path)
 import pandas as pd
 import streamlit as st
-import widgets  # dashboard/widgets.py, blocks the pages share
 from streamlit_cytoscape import EdgeStyle, NodeStyle, streamlit_cytoscape
 
 from graph import view
 from graph.errors import PolicyGraphError
 
+import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
+import widgets  # dashboard/widgets.py, blocks the pages share
+
 location, version = widgets.store_header("SPARQL", " (read-only: updates are refused)")
 
-examples = {query.name: query for query in data.queries()}
+examples = {query.name: query for query in cache.queries()}
 name = st.selectbox(
     "Example query",
     list(examples),
@@ -23,7 +24,7 @@ text = st.text_area("Query", value=example.text, height=280, key=f"sparql_text_{
 st.caption(
     f"Predeclared prefixes: {view.md_escape(view.prefix_note())}. "
     f"A query is stopped after {view.QUERY_TIMEOUT:g} s. The table shows at most "
-    f"{view.ROW_LIMIT:,} rows; the downloads hold up to {data.FETCH_LIMIT:,}."
+    f"{view.ROW_LIMIT:,} rows; the downloads hold up to {cache.FETCH_LIMIT:,}."
 )
 if st.button("Run", type="primary"):
     st.session_state["sparql_ran"] = text
@@ -31,7 +32,7 @@ if st.button("Run", type="primary"):
 ran = st.session_state.get("sparql_ran")
 if ran:
     try:
-        result = data.run_query(location, version, ran)
+        result = cache.run_query(location, version, ran)
     except PolicyGraphError as error:
         st.session_state.pop("sparql_ran")  # shown once: a failed query is not run again
         st.error(str(error))
@@ -47,7 +48,7 @@ if ran:
         source = left.selectbox("From column", pairs, index=0, key="sparql_source")
         target = right.selectbox("To column", pairs, index=1, key="sparql_target")
         streamlit_cytoscape(
-            data.result_elements(location, version, ran, source, target),
+            cache.result_elements(location, version, ran, source, target),
             layout=view.PRESET_LAYOUT,
             node_styles=[NodeStyle(**style) for style in view.node_styles()],
             edge_styles=[EdgeStyle(**style) for style in view.edge_styles()],
