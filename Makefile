@@ -10,11 +10,14 @@ PORT   ?= 8501
 
 install: $(STAMP)
 
+# ontology/ is installed as graph.ontology, so setuptools makes the editable install with an
+# import finder and says so in an informational warning: that one notice is hidden, no other.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	PYTHONWARNINGS="ignore:Editable installation" \
+	  $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 ingest-samples: install

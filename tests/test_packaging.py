@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,43 @@ def _copy(names: list[str], into: Path) -> Path:
         else:
             shutil.copy2(source, into / name)
     return into
+
+
+def test_packaging_wheel_builds_without_warnings_and_carries_every_data_file(
+    tmp_path: Path,
+) -> None:
+    tree = _copy(["pyproject.toml", "README.md", "graph", "ontology"], tmp_path / "src")
+    wheels = tmp_path / "wheels"
+
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
+        + ["--wheel-dir", str(wheels), str(tree)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert built.returncode == 0, built.stderr
+    output = built.stdout + built.stderr
+    assert not SETUPTOOLS_WARNING.search(output), output
+    (wheel,) = wheels.glob("policygraph-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = [
+        *(f"graph/{p.relative_to(ROOT / 'graph')}" for p in (ROOT / "graph" / "data").iterdir()),
+        *(
+            f"graph/{p.relative_to(ROOT / 'graph')}"
+            for p in (ROOT / "graph" / "extract" / "patterns").iterdir()
+        ),
+        *(
+            f"graph/ontology/{p.relative_to(ROOT / 'ontology')}"
+            for p in (ROOT / "ontology").rglob("*")
+            if p.suffix in {".ttl", ".rq"}
+        ),
+    ]
+    assert len(shipped) > 40
+    assert sorted(set(shipped) - names) == []
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(metadata).decode()
 
 
 def test_packaging_import_order_does_not_depend_on_untracked_folders(tmp_path: Path) -> None:
