@@ -37,9 +37,9 @@ def test_packaging_wheel_builds_without_warnings_and_carries_every_data_file(
     tree = _copy(["pyproject.toml", "README.md", "graph", "ontology"], tmp_path / "src")
     wheels = tmp_path / "wheels"
 
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
-        + ["--wheel-dir", str(wheels), str(tree)],
+        [*pip, "--no-index", "--wheel-dir", str(wheels), str(tree)],
         capture_output=True,
         text=True,
         check=False,
