@@ -8,6 +8,7 @@ the export: ``The MirrorKeir Starmer has…``), then one paragraph per line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -45,6 +46,49 @@ class Metadata:
     url: str | None = None
     outlet: str | None = None
     source_name: str | None = None
+
+
+ARTICLE_SUFFIX = ".txt"
+
+
+def article_files(paths: Iterable[Path], recursive: bool = False) -> list[Path]:
+    """The article files that ``paths`` name: a file as it is, a folder as its ``*.txt`` files
+    (its subfolders' too when ``recursive``) in a stable order, each file once.
+
+    Hidden files and folders (``.name``) inside a folder are skipped. A folder with no article
+    file is refused, naming it, so a mistyped folder never ingests nothing in silence.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        walk = path.rglob("*") if recursive else path.glob("*")
+        inside = sorted(
+            (
+                file
+                for file in walk
+                if file.suffix.lower() == ARTICLE_SUFFIX
+                and file.is_file()
+                and not any(part.startswith(".") for part in file.relative_to(path).parts)
+            ),
+            key=lambda file: file.relative_to(path).parts,
+        )
+        if not inside:
+            deeper = not recursive and any(
+                f.suffix.lower() == ARTICLE_SUFFIX for f in path.rglob("*") if f.is_file()
+            )
+            hint = "; its subfolders have some: add --recursive" if deeper else ""
+            raise InputError(f"{path}: a folder with no {ARTICLE_SUFFIX} files{hint}")
+        found.extend(inside)
+    seen: set[Path] = set()
+    unique = []
+    for file in found:
+        key = file.resolve() if file.exists() else file
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique
 
 
 def read_text(path: Path) -> str:

@@ -11,15 +11,19 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from graph.article import article_files
 from graph.core import PolicyGraph, to_csv
 from graph.errors import PolicyGraphError
 from graph.network import centrality, neighbours, pays, shortest_path
-from graph.store import Mode
+from graph.store import Cell, Mode, Table
+from graph.view import counted, graph_hint, readable
+from graph.vocab import prefixed
 
 DEFAULT_STORE = "data/store"
 
@@ -32,20 +36,18 @@ app = typer.Typer(
 network_app = typer.Typer(help="Analyse the actor network with networkx.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 
-# markup off: paths, labels, sentences and SPARQL errors hold "[...]" that must print as is
-out = Console(soft_wrap=True, markup=False)
-err = Console(stderr=True, soft_wrap=True, markup=False)
+# markup and emoji codes off: paths, labels, sentences and SPARQL hold "[...]" and ":x:" that
+# must print as they are
+out = Console(soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 
 class TableFormat(StrEnum):
+    """Every command that prints rows prints them in any of these."""
+
     table = "table"
     json = "json"
     csv = "csv"
-
-
-class NetworkFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class ExportFormat(StrEnum):
@@ -76,8 +78,11 @@ def main(
 
 
 def _fail(message: object, code: int = 1) -> NoReturn:
-    """Print one ``error:`` line on standard error and exit non-zero."""
+    """Print one ``error:`` line on standard error (then an error's ``detail``, if it has
+    one, such as a caret under a syntax error) and exit non-zero."""
     err.print(Text.assemble(("error:", "bold red"), f" {message}"), highlight=False)
+    if detail := getattr(message, "detail", None):
+        err.print(detail, highlight=False)
     raise typer.Exit(code)
 
 
@@ -95,42 +100,84 @@ def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+WRAP_MIN = 16  # the narrowest a column of running text may become before rows turn to records
+
+
 def _table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
+    """Rows as a table that reads at the terminal's width: text wraps between words, a column
+    of single words (codes, prefixed names, numbers) is never broken, and when the columns
+    cannot fit that way each row becomes a record of ``field  value`` lines instead."""
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    natural = [
+        max([cell_len(c), *(cell_len(line[i]) for line in cells)]) for i, c in enumerate(columns)
+    ]
+    words = [all(len(line[i].split()) <= 1 for line in cells) for i in range(len(columns))]
+    needed = sum(n if w else min(n, WRAP_MIN) for n, w in zip(natural, words, strict=True))
+    if cells and needed + 3 * len(columns) + 1 > out.width:
+        _records(cells, columns, title)
+        return
     table = RichTable(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(str(_cell(row.get(c))) for c in columns))
+    for column, width, single in zip(columns, natural, words, strict=True):
+        table.add_column(column, no_wrap=single, min_width=min(width, WRAP_MIN))
+    for line in cells:
+        table.add_row(*line)
+    out.print(table)
+
+
+def _records(cells: list[list[str]], columns: list[str], title: str | None) -> None:
+    """Rows as records: a table of two columns, field and value, one section per row."""
+    table = RichTable(title=title, show_header=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for number, line in enumerate(cells):
+        if number:
+            table.add_section()
+        for column, value in zip(columns, line, strict=True):
+            table.add_row(column, value)
     out.print(table)
 
 
 def _cell(value: Any) -> str:
+    """A value as a table shows it: an actor by its label, an IRI by its prefixed name (the
+    full IRI is in ``--format json`` and ``csv``)."""
     if isinstance(value, list):
         return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):
         return str(value.get("label") or value.get("sentence") or value)
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return prefixed(value) or value
     return "" if value is None else str(value)
 
 
-def _emit(rows: list[dict[str, Any]], fmt: TableFormat, columns: list[str]) -> None:
+def _emit(
+    rows: list[dict[str, Any]], fmt: TableFormat, columns: list[str], title: str | None = None
+) -> None:
     if fmt is TableFormat.json:
         _json(rows)
     elif fmt is TableFormat.csv:
         sys.stdout.write(to_csv(rows, columns))
     else:
-        _table(rows, columns)
+        _table(rows, columns, title)
 
 
 @app.command()
 def ingest(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Article text files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Article text files, or folders of *.txt files.")
+    ],
     date: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
     url: Annotated[str | None, typer.Option(help="The article's URL.")] = None,
     outlet: Annotated[str | None, typer.Option(help="The publishing outlet.")] = None,
+    recursive: Annotated[
+        bool, typer.Option("--recursive", "-r", help="Take *.txt files in subfolders too.")
+    ] = False,
 ) -> None:
-    """Extract deals, actors and statements from articles and write them, all or nothing."""
+    """Extract deals, actors and statements from articles and write them, all or nothing.
+
+    A folder stands for its *.txt files, in order of their names."""
     with _open(ctx, "write") as pg:
+        files = article_files(paths, recursive)
         if len(files) > 1:
             with Progress(console=err, transient=True) as progress:
                 task = progress.add_task("extracting", total=len(files))
@@ -141,11 +188,13 @@ def ingest(
         report = pg.write(prepared)
     for item in report.articles:
         ex = item.extraction
-        err.print(
-            f"ingested {item.source}: {len(ex.actors)} actors, {len(ex.deals)} deals, "
-            f"{len(ex.statements)} statements, {len(item.graph)} triples",
-            highlight=False,
+        counts = (
+            counted(len(ex.actors), "actor"),
+            counted(len(ex.deals), "deal"),
+            counted(len(ex.statements), "statement"),
+            counted(len(item.graph), "triple"),
         )
+        err.print(f"ingested {item.source}: {', '.join(counts)}", highlight=False)
 
 
 @app.command()
@@ -156,11 +205,61 @@ def deals(
     """List every deal: parties, who pays whom, status, purposes, amount, critics, sources."""
     with _open(ctx, "read") as pg:
         rows = pg.deals()
-    columns = ["label", "status", "payers", "payees", "purposes", "amount", "criticised_by"]
     if format is TableFormat.table:
-        _table(rows, columns, title=f"{len(rows)} deals")
+        _deal_table(rows)
     else:
+        columns = ["label", "status", "payers", "payees", "purposes", "amount", "criticised_by"]
         _emit(rows, format, ["iri", *columns, "parties", "sources"])
+
+
+SOURCE_DATES_SHOWN = 5
+
+
+def _deal_table(deals: list[dict[str, Any]]) -> None:
+    """Deals as records, one section per deal: too many fields for columns at 80 characters."""
+    rows = [
+        {
+            "deal": deal["label"],
+            "status": deal["status"]
+            + (f", last reported {deal['last_reported']}" if deal["last_reported"] else ""),
+            "parties": deal["parties"],
+            "pays": (
+                f"{_cell(deal['payers'])} → {_cell(deal['payees'])}"
+                if deal["payers"] or deal["payees"]
+                else ""
+            ),
+            "purposes": [readable(p) for p in deal["purposes"]],
+            "amount": deal["amount"],
+            "critics": deal["criticised_by"],
+            "sources": _sources(deal["sources"]),
+            "iri": deal["iri"],
+        }
+        for deal in deals
+    ]
+    columns = list(DEAL_FIELDS)
+    _records([[_cell(r[c]) for c in columns] for r in rows], columns, counted(len(rows), "deal"))
+
+
+DEAL_FIELDS = (
+    "deal",
+    "status",
+    "parties",
+    "pays",
+    "purposes",
+    "amount",
+    "critics",
+    "sources",
+    "iri",
+)
+
+
+def _sources(sources: list[dict[str, Any]]) -> str:
+    """How many articles a deal's evidence comes from, and their dates."""
+    dates = {s["article"]: s["date"] or "undated" for s in sources}
+    shown = sorted(dates.values())[:SOURCE_DATES_SHOWN]
+    more = len(dates) - len(shown)
+    listed = ", ".join(shown) + (f" and {more} more" if more else "")
+    return f"{counted(len(dates), 'article')}: {listed}" if dates else ""
 
 
 @app.command()
@@ -203,7 +302,27 @@ def query(
     if table is None:
         err.print("update applied")
         return
-    _emit(table.values(), format, table.columns)
+    if format is TableFormat.table:
+        _table(_shown_rows(table), table.columns)
+    else:
+        _emit(table.values(), format, table.columns)
+    if hint := graph_hint(sparql, table):
+        err.print(f"hint: {hint}", highlight=False)
+
+
+def _shown_rows(table: Table) -> list[dict[str, Any]]:
+    """A result's rows as a table shows them: IRIs by prefixed name or in ``<…>``."""
+
+    def shown(cell: Cell | None) -> str:
+        if cell is None:
+            return ""
+        if cell.kind == "uri":
+            return prefixed(cell.value) or f"<{cell.value}>"
+        if cell.kind == "bnode":
+            return f"_:{cell.value}"
+        return str(cell.to_python())
+
+    return [{c: shown(row.get(c)) for c in table.columns} for row in table.rows]
 
 
 @app.command()
@@ -219,24 +338,21 @@ def export(
 @network_app.command("pays")
 def network_pays(
     ctx: typer.Context,
-    format: Annotated[NetworkFormat, typer.Option("--format", "-f")] = NetworkFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Who pays whom."""
     with _open(ctx, "read") as pg:
         rows = [
             {"payer": a, "payee": b, "deal": d, "status": s} for a, b, d, s in pays(pg.network())
         ]
-    if format is NetworkFormat.json:
-        _json(rows)
-    else:
-        _table(rows, ["payer", "payee", "status", "deal"], title="who pays whom")
+    _emit(rows, format, ["payer", "payee", "status", "deal"], title="who pays whom")
 
 
 @network_app.command("neighbours")
 def network_neighbours(
     ctx: typer.Context,
     actor: Annotated[str, typer.Argument(help="Label, ISO code, mention or IRI.")],
-    format: Annotated[NetworkFormat, typer.Option("--format", "-f")] = NetworkFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """The actors linked to ACTOR, and how."""
     with _open(ctx, "read") as pg:
@@ -250,10 +366,7 @@ def network_neighbours(
             }
             for other, links in neighbours(graph, node)
         ]
-    if format is NetworkFormat.json:
-        _json(rows)
-    else:
-        _table(rows, ["actor", "links", "deals"], title=graph.nodes[node]["label"])
+    _emit(rows, format, ["actor", "links", "deals"], title=graph.nodes[node]["label"])
 
 
 @network_app.command("path")
@@ -266,31 +379,28 @@ def network_path(
     with _open(ctx, "read") as pg:
         graph = pg.network()
         chain = shortest_path(graph, pg.resolve_actor(source), pg.resolve_actor(target))
-    if not chain:
-        err.print(f"no path between {source} and {target}", highlight=False)  # an answer
-        raise typer.Exit(1)
+    if not chain:  # an answer, not an error
+        out.print(f"no path between {source} and {target}", highlight=False)
+        return
     out.print(" → ".join(graph.nodes[n]["label"] for n in chain), highlight=False)
 
 
 @network_app.command("centrality")
 def network_centrality(
     ctx: typer.Context,
-    format: Annotated[NetworkFormat, typer.Option("--format", "-f")] = NetworkFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Degree and betweenness centrality of every actor."""
     with _open(ctx, "read") as pg:
         rows = centrality(pg.network())
-    if format is NetworkFormat.json:
-        _json(rows)
-    else:
-        _table(rows, ["label", "type", "degree", "betweenness"], title="centrality")
+    _emit(rows, format, ["label", "type", "degree", "betweenness"], title="centrality")
 
 
 @app.command()
 def evaluate(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help="A folder of NAME.txt + NAME.gold.json files.")],
-    format: Annotated[NetworkFormat, typer.Option("--format", "-f")] = NetworkFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Score extraction on annotated articles: precision, recall and F1 per measure."""
     from graph.evaluate import evaluate_folder
@@ -300,7 +410,7 @@ def evaluate(
     except PolicyGraphError as error:
         _fail(error)
     summary = total.summary()
-    if format is NetworkFormat.json:
+    if format is TableFormat.json:
         _json(
             {
                 "total": summary,
@@ -311,11 +421,11 @@ def evaluate(
         )
         return
     rows = [{"measure": name, **values} for name, values in summary.items()]
-    _table(
-        rows,
-        ["measure", "precision", "recall", "f1", "tp", "fp", "fn"],
-        title=f"{len(results)} articles",
-    )
+    columns = ["measure", "precision", "recall", "f1", "tp", "fp", "fn"]
+    if format is TableFormat.csv:
+        sys.stdout.write(to_csv(rows, columns))
+        return
+    _table(rows, columns, title=counted(len(results), "article"))
     for name, measure in total.measures.items():
         for miss in measure.misses:
             out.print(f"miss  {name}: {miss}", highlight=False)

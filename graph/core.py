@@ -27,7 +27,7 @@ from graph.model import STATUSES, Article, Extraction
 from graph.rdf import to_graph
 from graph.store import Mode, Store, Table, open_store
 from graph.validate import check
-from graph.vocab import CLASS_ACTOR_TYPE, PREFIXES
+from graph.vocab import CLASS_ACTOR_TYPE, PREFIXES, expand
 
 # export format -> rdflib serialiser; Turtle has no named graphs, so it gets their union
 EXPORT_FORMATS = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
@@ -360,7 +360,7 @@ class PolicyGraph:
         """The IRI of the deal named by IRI, label, or its parties' ISO codes or labels joined
         by ``+`` or ``,`` in any order (``GB+TR``); parties may be left out if that leaves one
         deal (``GB+IQ-KR`` for the deal of GB, IQ and IQ-KR)."""
-        wanted = name.strip().casefold()
+        wanted = expand(name.strip()).casefold()
         parts = {p.strip() for p in re.split(r"[+,]", wanted) if p.strip()}
         candidates = []
         for deal in self.deals():
@@ -434,8 +434,9 @@ class PolicyGraph:
         return network.build(actors.values(), edges)
 
     def resolve_actor(self, name: str) -> str:
-        """The IRI of the actor named by IRI, ISO code, label or mention (case-insensitive)."""
-        wanted = name.strip().casefold()
+        """The IRI of the actor named by IRI (or prefixed name), ISO code, label or mention
+        (case-insensitive)."""
+        wanted = expand(name.strip()).casefold()
         for iri, actor in self.actors().items():
             names = [iri, actor["label"], actor["iso_code"] or "", *actor["mentions"]]
             if wanted in (n.casefold() for n in names):

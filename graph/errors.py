@@ -2,7 +2,14 @@
 
 
 class PolicyGraphError(Exception):
-    """Base class: the message is one line naming the input and the problem."""
+    """Base class: the message is one line naming the input and the problem.
+
+    ``detail`` is optional context a person reads below that line, such as a query's line with
+    a caret under a syntax error; the message stands without it."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 class InputError(PolicyGraphError):

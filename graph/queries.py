@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from graph.errors import InputError
+
 ONTOLOGY_DIR = Path(str(resources.files("graph.ontology")))
 QUERY_DIR = ONTOLOGY_DIR / "queries"
 
 _UPDATE_KEYWORD = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+    r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )
-_PROLOGUE = re.compile(r"^\s*(#[^\n]*\n|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", re.IGNORECASE)
+_PROLOGUE = re.compile(r"\s*(#[^\n]*\n|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,14 @@ def catalogue() -> list[NamedQuery]:
     return [describe(path) for path in sorted(QUERY_DIR.glob("*.rq"))]
 
 
+def _after_prologue(text: str) -> int:
+    """Where a SPARQL text's body starts, after its comments, PREFIX and BASE declarations."""
+    at = 0
+    while match := _PROLOGUE.match(text, at):
+        at = match.end()
+    return at
+
+
 def is_update(text: str) -> bool:
     """Whether a SPARQL text is an update (INSERT, DELETE, DROP, …) rather than a query.
 
@@ -59,10 +70,107 @@ def is_update(text: str) -> bool:
     >>> is_update("SELECT * WHERE { ?s ?p ?o }")
     False
     """
-    rest = text
-    while True:
-        match = _PROLOGUE.match(rest)
-        if not match:
-            break
-        rest = rest[match.end() :]
-    return bool(_UPDATE_KEYWORD.match(rest))
+    return bool(_UPDATE_KEYWORD.match(text, _after_prologue(text)))
+
+
+# what a reader skips when it looks for keywords: IRIs, strings and comments, then words
+_LEXEME = re.compile(
+    r"""<[^<>"{}|^`\\\s]*>|'{3}.*?'{3}|\"{3}.*?\"{3}|'(?:[^'\\\n]|\\.)*'"""
+    r"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|(?P<word>[A-Za-z_][\w-]*)""",
+    re.DOTALL,
+)
+_QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+_POSITION = re.compile(r"^error at (\d+):(\d+): (?:expected (?:one of )?)?(.*)$", re.DOTALL)
+_CHAR_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """The keywords and names of a SPARQL text with their offsets, outside IRIs, strings and
+    comments."""
+    return [(m["word"], m.start()) for m in _LEXEME.finditer(text) if m["word"]]
+
+
+def reads_default_graph_only(text: str) -> bool:
+    """Whether a query names neither ``GRAPH`` nor ``FROM``, so it reads only the default
+    graph, which policygraph leaves empty (every article is a named graph).
+
+    >>> reads_default_graph_only("SELECT ?s WHERE { ?s a pg:Deal }")
+    True
+    >>> reads_default_graph_only("SELECT ?s WHERE { GRAPH ?g { ?s a pg:Deal } }")
+    False
+    >>> reads_default_graph_only("SELECT ?s WHERE { ?s rdfs:label 'GRAPH' } # FROM")
+    True
+    """
+    return not any(word.upper() in {"GRAPH", "FROM"} for word, _ in _words(text))
+
+
+NAMED_GRAPH_HINT = (
+    "no rows: every article is a named graph and this query reads only the default graph; "
+    "match inside GRAPH ?g { … }, e.g. SELECT ?deal WHERE { GRAPH ?g { ?deal a pg:Deal } }"
+)
+
+
+def syntax_error(text: str, message: str, line_offset: int = 0) -> InputError:
+    """A parser's message about ``text`` for a person: one line with the line and column and
+    what was expected, where that is short enough to help; its ``detail`` is the line itself
+    with a caret under the place.
+
+    ``message`` is Oxigraph's (``error at LINE:COLUMN: expected …``); ``line_offset`` lines
+    are taken off its line number (a remote store's query has the prefixes prepended).
+
+    >>> error = syntax_error("ASK { ?s ?p }", "error at 1:13: expected one of '.', [_]")
+    >>> print(error)
+    SPARQL syntax error at line 1, column 13: expected '.'
+    >>> print(error.detail)
+      ASK { ?s ?p }
+                  ^
+    """
+    found = _POSITION.match(" ".join(message.split()))
+    if not found:
+        return InputError(f"SPARQL syntax error: {' '.join(message.split())}")
+    line, column, expected = int(found[1]) - line_offset, int(found[2]), found[3]
+    lines = text.splitlines() or [""]
+    problem = _explain(expected)
+    body = _after_prologue(text)
+    form = next(iter(_words(text[body:])), None)
+    if form and form[0].upper() not in _QUERY_FORMS and not is_update(text[body:]):
+        at = body + form[1]
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        problem = f"{form[0]!r} is not a query form; expected {_either(_QUERY_FORMS)}"
+    if "Prefix not found" in expected and 1 <= line <= len(lines):
+        name = _PREFIXED.search(lines[line - 1][: max(column - 1, 0)].rstrip())
+        if name:
+            column = name.start() + 1
+            problem = f"unknown prefix {(name[1] or '') + ':'!r}"
+    line = min(max(line, 1), len(lines))
+    source = lines[line - 1].expandtabs(1)
+    column = min(max(column, 1), len(source) + 1)
+    head = f"SPARQL syntax error at line {line}, column {column}" + (
+        f": {problem}" if problem else ""
+    )
+    return InputError(head, detail=f"  {source}\n  {' ' * _width(source[: column - 1])}^")
+
+
+def _width(text: str) -> int:
+    """How many terminal cells ``text`` takes (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _explain(expected: str) -> str:
+    """Oxigraph's list of expected tokens, when it is short and readable; else nothing."""
+    if "Prefix not found" in expected:
+        return "unknown prefix"
+    classes = _CHAR_CLASS.findall(expected)
+    tokens = [t.strip() for t in _CHAR_CLASS.sub("", expected).split(", ")]
+    tokens = [t for t in tokens if t]
+    if any("'0'" in c and "'A'" not in c for c in classes):
+        tokens.append("a number")
+    if not tokens or len(tokens) > 5:
+        return ""
+    return "expected " + _either(tokens)
+
+
+def _either(options: tuple[str, ...] | list[str]) -> str:
+    return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"

@@ -51,7 +51,8 @@ class Result:
 
 
 def _answer(location: str, text: str, limit: int) -> tuple[Any, ...]:
-    """Run one query read-only: ``("ok", first rows, total)`` or ``("error", kind, line)``."""
+    """Run one query read-only: ``("ok", first rows, total)`` or
+    ``("error", kind, line, detail)``."""
     from graph.core import PolicyGraph
 
     try:
@@ -62,9 +63,9 @@ def _answer(location: str, text: str, limit: int) -> tuple[Any, ...]:
         return ("ok", Table(table.columns, table.rows[:limit]), len(table.rows))
     except PolicyGraphError as error:
         kind = type(error).__name__ if type(error).__name__ in _ERRORS else "StoreError"
-        return ("error", kind, str(error))
+        return ("error", kind, str(error), error.detail)
     except Exception as error:  # any other failure is still one line for the user
-        return ("error", "StoreError", f"query failed: {type(error).__name__}: {error}")
+        return ("error", "StoreError", f"query failed: {type(error).__name__}: {error}", None)
 
 
 def _serve() -> None:
@@ -148,7 +149,7 @@ class Sandbox:
                 self._stop()
                 raise StoreError("the query process ended unexpectedly; try again") from None
         if reply[0] == "error":
-            raise _ERRORS[reply[1]](reply[2])
+            raise _ERRORS[reply[1]](reply[2], detail=reply[3])
         return Result(reply[1], reply[2])
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from graph.errors import InputError, StoreError
+from graph.queries import syntax_error
 from graph.vocab import PREFIXES
 
 Mode = TypingLiteral["read", "write"]
@@ -300,7 +301,7 @@ class EmbeddedStore(Store):
         try:
             result = self._store.query(query, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as error:
-            raise InputError(f"SPARQL syntax error: {_one_line(error)}") from None
+            raise syntax_error(query, str(error)) from None
         except (OSError, RuntimeError) as error:
             raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
         if isinstance(result, ox.QueryBoolean):
@@ -316,7 +317,7 @@ class EmbeddedStore(Store):
         try:
             self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise InputError(f"SPARQL syntax error: {_one_line(error)}") from None
+            raise syntax_error(update, str(error)) from None
         except (OSError, RuntimeError) as error:
             # RuntimeError: the update parsed but failed (CREATE GRAPH of an existing graph, …)
             raise StoreError(f"store {self.location}: update failed ({_one_line(error)})") from None
@@ -425,11 +426,12 @@ class RemoteStore(Store):
         self._client = httpx.Client(timeout=QUERY_TIMEOUT)
 
     def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
-        text = prefix_block() + _bind(query, bindings or {})
+        text = _bind(query, bindings or {})
         response = self._post(
             self.query_url,
-            {"query": text},
+            {"query": prefix_block() + text},
             "application/sparql-results+json",
+            text,
         )
         payload = response.json()
         if "boolean" in payload:
@@ -440,14 +442,17 @@ class RemoteStore(Store):
     def update(self, update: str) -> None:
         if self.mode == "read":
             raise StoreError(f"store {self.location}: opened read-only")
-        self._post(self.update_url, {"update": prefix_block() + update}, "*/*")
+        self._post(self.update_url, {"update": prefix_block() + update}, "*/*", update)
 
-    def _post(self, url: str, form: dict[str, str], accept: str) -> httpx.Response:
+    def _post(self, url: str, form: dict[str, str], accept: str, text: str) -> httpx.Response:
+        """POST ``form``, whose SPARQL is ``text`` after the one line of ``prefix_block``."""
         try:
             response = self._client.post(url, data=form, headers={"Accept": accept})
         except httpx.HTTPError as error:
             raise StoreError(f"store {url}: unreachable ({_one_line(error)})") from None
         if response.status_code == 400:
+            if re.match(r"\s*error at \d+:\d+:", response.text):  # Oxigraph's parser
+                raise syntax_error(text, response.text, line_offset=1)
             raise InputError(f"SPARQL rejected by {url}: {_one_line(Exception(response.text))}")
         if response.status_code >= 300:
             raise StoreError(

@@ -42,7 +42,7 @@ from graph.core import to_csv
 from graph.errors import InputError
 from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
-from graph.queries import is_update
+from graph.queries import NAMED_GRAPH_HINT, is_update, reads_default_graph_only
 from graph.store import Table, directory_version
 from graph.vocab import PREFIXES, actor_key, prefixed, wikidata_page
 
@@ -191,6 +191,17 @@ def readable(name: str | None) -> str:
         return ""
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
     return spaced.replace("_", " ").lower()
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``number`` and ``noun`` in agreement, with thousands separated.
+
+    >>> counted(1, "deal"), counted(0, "deal"), counted(12_000, "source")
+    ('1 deal', '0 deals', '12,000 sources')
+    >>> counted(2, "entry", "entries")
+    '2 entries'
+    """
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def labels(actors: Iterable[Mapping[str, Any]]) -> str:
@@ -565,7 +576,7 @@ def network_elements(
                 "source": u,
                 "target": v,
                 "label": kind,
-                "caption": f"{len(links)} deals" if kind != "said" else f"{len(links)} quotes",
+                "caption": counted(len(links), "deal" if kind != "said" else "quote"),
                 "status": statuses[0] if len(statuses) == 1 else "",
                 "weight": len(links),
             }
@@ -837,7 +848,7 @@ def links_detail(
     return {
         "kind": "links",
         "iri": None,
-        "title": f"{len(rows)} links: {link}",
+        "title": f"{counted(len(rows), 'link')}: {link}",
         "link": link,
         "facts": {},
         "links": sorted(rows, key=lambda r: (r["deal"].casefold(), r["element"])),
@@ -861,6 +872,19 @@ def refuse_update(text: str) -> None:
         )
     if not text.strip():
         raise InputError("the query is empty")
+
+
+def graph_hint(text: str, table: Table) -> str | None:
+    """The hint for a query that found nothing because it reads only the default graph, which
+    policygraph leaves empty; None if it found something or names graphs.
+
+    >>> graph_hint("ASK { ?s a pg:Deal }", Table(["ask"], [{"ask": None}])) is not None
+    True
+    >>> graph_hint("SELECT ?s WHERE { GRAPH ?g { ?s a pg:Deal } }", Table(["s"], [])) is None
+    True
+    """
+    empty = not table.rows or table.values() in ([{"ask": False}], [{"ask": None}])
+    return NAMED_GRAPH_HINT if empty and reads_default_graph_only(text) else None
 
 
 def table_rows(table: Table, limit: int = ROW_LIMIT) -> tuple[list[str], list[dict[str, Any]], int]:
@@ -1146,8 +1170,8 @@ def most_linked(graph: nx.MultiDiGraph) -> list[str]:
 def size_note(shown: nx.MultiDiGraph, total: nx.MultiDiGraph) -> str:
     """How much of the network the canvas shows, in words."""
     return (
-        f"{shown.number_of_nodes():,} of {total.number_of_nodes():,} actors · "
-        f"{shown.number_of_edges():,} of {total.number_of_edges():,} links"
+        f"{shown.number_of_nodes():,} of {counted(total.number_of_nodes(), 'actor')} · "
+        f"{shown.number_of_edges():,} of {counted(total.number_of_edges(), 'link')}"
     )
 
 

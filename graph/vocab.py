@@ -147,6 +147,17 @@ def prefixed(iri: str) -> str | None:
     return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else None
 
 
+def expand(name: str) -> str:
+    """A prefixed name (``id:deal/…``) as its full IRI, the inverse of ``prefixed``; any other
+    text as it is.
+
+    >>> expand("id:actor/country/GB"), expand("GB+TR")
+    ('https://w3id.org/policygraph/id/actor/country/GB', 'GB+TR')
+    """
+    prefix, colon, local = name.partition(":")
+    return PREFIXES[prefix] + local if colon and prefix in PREFIXES and local else name
+
+
 ACTOR_CLASS: dict[str, URIRef] = {name: PG[name] for name in ACTOR_TYPES}
 CLASS_ACTOR_TYPE: dict[str, str] = {str(iri): name for name, iri in ACTOR_CLASS.items()}
 

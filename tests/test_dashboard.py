@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from graph import view
 from graph.core import PolicyGraph
+from graph.queries import NAMED_GRAPH_HINT
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard"
@@ -314,14 +315,27 @@ def test_sparql_page_refuses_an_insert_and_leaves_the_store_unchanged(store: Pat
     assert (_triples(store), view.store_version(str(store))) == before
 
 
-def test_sparql_page_shows_a_syntax_error_as_one_line(store: Path):
+def test_sparql_page_shows_a_syntax_error_as_one_line_and_a_caret(store: Path):
     at = _page("screens/sparql.py")
-    at.text_area[0].input("SELECT ?s WHERE {").run()
+    at.text_area[0].input("SELECT ?s\nWHERE { ?s a nope:Deal }").run()
     at.button[0].click().run()
     assert not at.exception
     assert [e.value.count("\n") for e in at.error] == [0]
+    assert at.error[0].value.startswith("SPARQL syntax error at line 2, column 14")
+    assert [c.value for c in at.code] == ["  WHERE { ?s a nope:Deal }\n               ^"]
     at.run()  # the next interaction does not run the failed query again
     assert not at.error
+
+
+def test_sparql_page_hints_at_named_graphs_when_the_default_graph_is_empty(store: Path):
+    at = _page("screens/sparql.py")
+    at.text_area[0].input("SELECT ?s WHERE { ?s a pg:Deal }").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [NAMED_GRAPH_HINT]
+    at.text_area[0].input("SELECT ?s WHERE { GRAPH ?g { ?s a pg:Deal } }").run()
+    at.button[0].click().run()
+    assert not at.info
 
 
 def test_dashboard_sees_new_articles_without_a_restart(tmp_path: Path, monkeypatch):

@@ -56,5 +56,7 @@ def test_sandbox_reports_errors_in_one_line(sandbox: Sandbox):
     with pytest.raises(InputError) as raised:
         sandbox.run(":memory:", "SELECT ?s WHERE {")
     assert "\n" not in str(raised.value)
+    assert str(raised.value).startswith("SPARQL syntax error at line 1, column 18")
+    assert raised.value.detail == "  SELECT ?s WHERE {\n  " + " " * 17 + "^"  # shown below it
     with pytest.raises(InputError, match="update"):
         sandbox.run(":memory:", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")

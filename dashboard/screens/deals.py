@@ -30,7 +30,7 @@ st.dataframe(
     width="stretch",
     column_order=view.DEAL_COLUMNS[:-1],
 )
-st.caption(f"{len(chosen)} of {len(deals)} deals · click a column header to sort")
+st.caption(f"{len(chosen):,} of {view.counted(len(deals), 'deal')} · click a column header to sort")
 widgets.downloads(lambda: view.deals_csv(chosen), lambda: view.deals_json(chosen), "deals")
 
 by_iri = {deal["iri"]: deal for deal in chosen}
@@ -52,7 +52,7 @@ if picked:
     st.vega_lite_chart(view.status_timeline(deal), width="stretch")
     st.dataframe(record["history"], hide_index=True, width="stretch")
     sources = view.sources_by_article(deal)
-    st.markdown(f"**Evidence** from {len(sources)} sources")
+    st.markdown(f"**Evidence** from {view.counted(len(sources), 'source')}")
     for source in sources:
         with st.container(border=True):
             st.caption(view.md_escape(" · ".join(filter(None, (source["cite"], source["status"])))))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from graph import geo
+from graph import geo, view
 from graph.model import STATUSES
 
 import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
@@ -28,7 +28,8 @@ st.caption(
 )
 drawn = "all" if len(rows) <= geo.MAX_ARCS else f"the {geo.MAX_ARCS} with the most deals"
 st.caption(
-    f"{len(deals)} deals in the store. {len(rows)} payer → payee links between places, "
+    f"{view.counted(len(deals), 'deal')} in the store. "
+    f"{view.counted(len(rows), 'payer → payee link')} between places, "
     f"{drawn} drawn; {len(unplaced)} not placed (listed below)."
 )
 

@@ -36,8 +36,12 @@ if ran:
     except PolicyGraphError as error:
         st.session_state.pop("sparql_ran")  # shown once: a failed query is not run again
         st.error(str(error))
+        if error.detail:  # a syntax error's line, with a caret under the place
+            st.code(error.detail, language=None)
         st.stop()
     table = result.table
+    if hint := view.graph_hint(ran, table):
+        st.info(hint)
     columns, rows, total = view.table_rows(table, view.ROW_LIMIT)
     pairs = view.iri_columns(table)
     shape = "Table"
