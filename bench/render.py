@@ -218,8 +218,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_dashboard(store: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run dashboard/app.py`` on a free loopback port, serving ``store``."""
+def start_dashboard(
+    store: Path, log: Path, patience: float = 60
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run dashboard/app.py`` on a free loopback port, serving ``store``; waits up
+    to ``patience`` seconds for it to answer."""
     port = _free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -246,7 +249,7 @@ def start_dashboard(store: Path, log: Path) -> tuple[subprocess.Popen[bytes], st
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited with {process.returncode}; see {log}")
@@ -257,7 +260,7 @@ def start_dashboard(store: Path, log: Path) -> tuple[subprocess.Popen[bytes], st
             pass
         time.sleep(0.3)
     stop(process)
-    raise RuntimeError(f"the dashboard did not start within 60 s; see {log}")
+    raise RuntimeError(f"the dashboard did not start within {patience:g} s; see {log}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
