@@ -121,3 +121,43 @@ def test_evaluate_development_set_keeps_its_scores():
     assert all(f1[name] >= value for name, value in floor.items()), f1
     distractor = next(r for r in results if "statistics" in r.file)
     assert distractor.scores.measures["deal"].fp == 0  # no deal where there is none
+
+
+def test_evaluate_corpus_halves_keep_to_their_split_rule():
+    """tests/data/corpus/README.md: linked articles share a half; groups go largest first, by
+    the SHA-256 of their first file name, to the half with fewer articles (dev on a tie)."""
+    import hashlib
+
+    halves = {
+        half: sorted(
+            p.name.removesuffix(".gold.json") for p in (DATA / "corpus" / half).glob("*.gold.json")
+        )
+        for half in ("dev", "test")
+    }
+    names = [n for half in halves.values() for n in half]
+    parent = {name: name for name in names}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    for half, members in halves.items():
+        for name in members:
+            assert (DATA / "corpus" / half / f"{name}.txt").is_file()
+            gold = json.loads((DATA / "corpus" / half / f"{name}.gold.json").read_text("utf-8"))
+            for link in gold.get("same_deal_as", []):
+                other = link["other_file"].removesuffix(".txt")
+                assert other in members, f"{name} links to {other} in the other half"
+                parent[root(name)] = root(other)
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(root(name), []).append(name)
+    ordered = sorted(
+        groups.values(), key=lambda g: (-len(g), hashlib.sha256(min(g).encode()).hexdigest())
+    )
+    expected: dict[str, list[str]] = {"dev": [], "test": []}
+    for group in ordered:
+        expected["dev" if len(expected["dev"]) <= len(expected["test"]) else "test"] += group
+    assert {h: sorted(m) for h, m in expected.items()} == halves
+    assert len(names) == 32 and len(halves["dev"]) == len(halves["test"]) == 16
