@@ -35,6 +35,10 @@ _BYLINE = re.compile(
 _SEAM = re.compile(r"(?<=[a-z])(?<!Mc)(?<!Mac)(?=[A-Z][a-z])")
 _LOOSE_SEAM = re.compile(r"(?<=[a-z])(?<!Mc)(?<!Mac)(?=[A-Z])")  # "ReutersIOM said …"
 _MAX_OUTLET_WORDS = 6
+_ROLE_WORDS = {
+    "editor", "correspondent", "reporter", "writer", "columnist", "staff", "contributor",
+    "analyst", "bureau", "chief", "producer", "journalist",
+}  # fmt: skip
 _CLOSERS = "”’\"'»"
 
 
@@ -181,8 +185,11 @@ def split_byline(line: str, outlet: str | None = None) -> tuple[str | None, str 
     if seams:
         cut = seams[-1]
         return author, rest[:cut].strip(), rest[cut:]
-    # Not glued: the whole remainder is the outlet when it is short, else it is text.
+    # Not glued: the whole remainder is the outlet when it is short, else it is text; a job
+    # title ("By Jane Doe, Economics Editor") is neither.
     if rest and len(rest.split()) <= _MAX_OUTLET_WORDS and not rest.endswith((".", "!", "?")):
+        if {w.lower().strip(",") for w in rest.split()} & _ROLE_WORDS:
+            return author, None, ""
         return author, rest, ""
     return author, None, rest
 
@@ -226,10 +233,110 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [(offset + s, offset + e) for s, e in spans]
 
 
+# the first line naming the kind of document, not its headline: "European Commission - Press
+# release", "Press statement — A Network", "Press release"
+_DOCUMENT_KIND = re.compile(
+    r"^(?:(?P<before>.{2,80}?)\s+[-–—|:]\s+)?"
+    r"(?P<kind>press\s+release|press\s+statement|news\s+release|media\s+release|"
+    r"joint\s+statement|statement|news\s+story|speech)"
+    r"(?:\s+[-–—|:]\s+(?P<after>.{2,80}))?$",
+    re.IGNORECASE,
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DAY_MONTH_YEAR = rf"(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
+_PLACE_WORDS = r"[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*"
+# a dateline on its own line: "Amman, 29 January 2025", "Windhoek and Berlin, 4 June 2021"
+_DATELINE_LINE = re.compile(
+    rf"^(?P<place>{_PLACE_WORDS}(?:(?:,|\s+and)\s+{_PLACE_WORDS})*),\s+(?P<date>{_DAY_MONTH_YEAR})$"
+)
+# GOV.UK's front matter: "From: Home Office and The Rt Hon …", "Published 13 December 2022"
+_FROM_LINE = re.compile(r"^From:\s*(?P<who>.+)$")
+_PUBLISHED_LINE = re.compile(
+    rf"^(?:Published|Updated|Last\s+updated)\s*:?\s*(?P<date>{_DAY_MONTH_YEAR})$", re.IGNORECASE
+)
+# a wire dateline opening the first paragraph: "LONDON (Reuters) - ", "KIGALI, April 14
+# (Meridian Wire) - ", "SANDHURST, England, Jan 18 (AP) — ", "WASHINGTON — "
+_INLINE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+)*"
+    r"(?:,\s+[A-Z][a-z][\w.]*(?:\s+[A-Z][a-z][\w.]*)*)?)"
+    rf"(?:,\s+{_MONTH}\s+\d{{1,2}})?"
+    r"\s*(?:\((?P<agency>[^()\n]{1,40})\))?\s*[-–—]{1,2}\s+(?=\S)"
+)
+# credit lines closing a wire story: "(Reporting by A in X and B; Editing by C)", "A in X
+# contributed reporting."
+_CREDIT = re.compile(
+    r"^\(?\s*(?:(?:additional\s+)?reporting|writing|editing|compiled|written|produced)\s+by\b",
+    re.IGNORECASE,
+)
+_CONTRIBUTED = re.compile(r"\bcontributed(?:\s+to)?(?:\s+this)?\s+(?:report|reporting|story)\W*$")
+_REPORTERS = re.compile(r"(?:reporting|written|writing)\s+by\s+(?P<names>[^;)]+)", re.IGNORECASE)
+_IN_PLACE = re.compile(r"\s+(?:in|from)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def _name_case(name: str) -> str:
+    """A byline name as people write it: "MARTIN KESTREL" → "Martin Kestrel"."""
+    return name.title() if name.isupper() else name
+
+
+def _is_author_line(line: str) -> bool:
+    """Whether a line is only a person's name (an op-ed's author under the headline)."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 4
+        and bool(re.fullmatch(_NAME, line))
+        and all(w[:1].isupper() for w in words if w.lower() not in _NAME_PARTICLES)
+        and not any(ch.isdigit() for ch in line)
+        and not line.isupper()
+    )
+
+
+_NAME_PARTICLES = {"de", "da", "di", "del", "van", "von", "der", "den", "al", "bin", "le", "la"}
+
+
+def _is_outlet_line(line: str) -> bool:
+    """Whether a line under a byline is an outlet's name ("Associated Wire", "BBC News")."""
+    words = line.split()
+    return (
+        1 <= len(words) <= 5
+        and not line.endswith((".", "!", "?", ":"))
+        and all(w[:1].isupper() or w.lower() in {"of", "the", "and", "&"} for w in words)
+    )
+
+
+def _credited(line: str) -> list[str]:
+    """The reporters a credit line names ("Reporting by A in X and B; Editing by C": A, B)."""
+    found = _REPORTERS.search(line)
+    if not found:
+        return []
+    names = _IN_PLACE.sub("", found["names"])
+    return [n.strip(" .") for n in re.split(r",|\s+and\s+", names) if n.strip(" .")]
+
+
+def _front_date(text: str) -> date | None:
+    """A date as front matter writes it ("29 January 2025", "Jan. 4, 2024"), if it reads."""
+    from datetime import datetime
+
+    cleaned = re.sub(r"\s+", " ", text.replace(",", "").replace(".", "")).strip()
+    for form in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"):
+        try:
+            return datetime.strptime(cleaned.replace("Sept ", "Sep "), form).date()
+        except ValueError:
+            continue
+    return None
+
+
 def parse_article(text: str, meta: Metadata | None = None) -> Article:
     """Parse article text into an ``Article``; sentence offsets index into ``Article.text``.
 
-    The byline is removed from ``text`` so offsets and evidence refer to the article's words.
+    The layouts of news, wire copy, press releases and opinion pieces are read: a first line
+    naming the kind of document ("Press release"), the headline, a standfirst, a byline
+    (glued to the first sentence, on its own line, with the outlet on the next line, or an
+    op-ed's author alone under the headline), a dateline line, GOV.UK's "From:" and
+    "Published" lines, and closing credit lines ("Reporting by …"). These are metadata: they
+    are taken out of ``text``, so offsets and evidence refer to the article's words. A wire
+    dateline opening the first paragraph ("LONDON (Reuters) - ") stays in the text, as part of
+    its sentence, and its span is kept in ``Article.dateline``: it names where the story was
+    filed, not an actor of it.
     """
     meta = meta or Metadata()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -238,22 +345,58 @@ def parse_article(text: str, meta: Metadata | None = None) -> Article:
     if not lines:
         raise InputError(f"{meta.source_name or 'article'}: empty file, nothing to ingest")
 
+    outlet = meta.outlet
+    published = meta.published
+    authors: list[str] = []
+    kind = (
+        _DOCUMENT_KIND.match(lines[0]) if len(lines) > 2 and len(lines[0].split()) <= 10 else None
+    )
+    if kind:
+        issuer = kind["before"] or kind["after"]
+        outlet = outlet or (issuer.strip() if issuer else None)
+        lines = lines[1:]
     headline = lines[0]
     standfirst: str | None = None
-    author: str | None = None
-    outlet = meta.outlet
     body: list[str] = []
+    byline_seen = False
+    consumed: set[int] = set()
     for index, line in enumerate(lines[1:], start=1):
-        if author is None and not body and _BYLINE.match(line):
+        if index in consumed:
+            continue
+        front = not body
+        if front and not byline_seen and _BYLINE.match(line):
             author, found_outlet, rest = split_byline(line, meta.outlet)
+            byline_seen = True
+            authors.extend(name for name in re.split(r"\s+and\s+", author or "") if name)
             outlet = outlet or found_outlet
             if rest:
                 body.append(rest)
+            elif (
+                found_outlet is None
+                and index + 2 < len(lines)
+                and _is_outlet_line(lines[index + 1])
+            ):
+                outlet = outlet or lines[index + 1]  # "By NAME", then the outlet's own line
+                consumed.add(index + 1)
             continue
-        if index == 1 and standfirst is None and len(lines) > 2 and _BYLINE.match(lines[2]):
-            standfirst = line
+        if front and (dated := _DATELINE_LINE.match(line) or _PUBLISHED_LINE.match(line)):
+            published = published or _front_date(dated["date"])
             continue
+        if front and _FROM_LINE.match(line):
+            continue
+        if front and index == 1 and not byline_seen and _is_author_line(line) and len(lines) > 2:
+            authors.append(line)
+            byline_seen = True
+            continue
+        if front and standfirst is None and index == 1 and len(lines) > 2:
+            following = lines[2]
+            if any(f.match(following) for f in (_BYLINE, _FROM_LINE, _PUBLISHED_LINE)):
+                standfirst = line  # the summary between the headline and the byline
+                continue
         body.append(line)
+    while body and (_CREDIT.match(body[-1]) or _CONTRIBUTED.search(body[-1])):
+        credited = _credited(body.pop())
+        authors = authors or credited
 
     parts: list[tuple[str, str]] = [("headline", headline)]
     if standfirst:
@@ -262,8 +405,17 @@ def parse_article(text: str, meta: Metadata | None = None) -> Article:
 
     clean = "\n".join(paragraph for _, paragraph in parts)
     sentences: list[Sentence] = []
+    dateline: tuple[int, int] | None = None
     cursor = 0
     for paragraph_index, (part, paragraph) in enumerate(parts):
+        if (
+            part == "body"
+            and dateline is None
+            and not any(p == "body" for p, _ in parts[:paragraph_index])
+        ):
+            opening = _INLINE_DATELINE.match(paragraph)
+            if opening:
+                dateline = (cursor, cursor + opening.end())
         spans = [(cursor, cursor + len(paragraph))] if part == "headline" else []
         spans = spans or split_sentences(paragraph, cursor)
         for start, end in spans:
@@ -277,9 +429,10 @@ def parse_article(text: str, meta: Metadata | None = None) -> Article:
         headline=headline,
         sentences=tuple(sentences),
         standfirst=standfirst,
-        author=author,
+        author=" and ".join(_name_case(a) for a in authors) or None,
         outlet=outlet,
-        published=meta.published,
+        published=published,
         url=meta.url,
         source_name=meta.source_name,
+        dateline=dateline,
     )

@@ -3,7 +3,8 @@
 Deals match when their party sets overlap by Jaccard >= 0.5, one-to-one, best first.
 Payments are compared as (payer, payee) pairs, statuses in classes (pending, active,
 suspended, ended), places by ISO code, people by name where any gold alias counts; a second
-node for one person is a false positive.
+node for one person is a false positive, and a person typed as anything else is missed. The
+article's byline author is metadata, so is left out of the people on both sides.
 
 Examples
 --------
@@ -20,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,8 +194,13 @@ def score_article(
     m["place"].misses = sorted(gold_places - pred_places)
     m["place"].extras = sorted(pred_places - gold_places)
 
-    gold_people = [e for e in gold.get("entities", []) if e.get("type") == "Person"]
-    pred_people = [e for e in entities if e.get("type") == "Person"]
+    # a byline's author is metadata of the article, not a person in its story: neither
+    # expected nor counted against an extraction that names them (the bio of an op-ed's author)
+    byline = {n.casefold().strip() for n in re.split(r"\s+and\s+", gold.get("author") or "") if n}
+    gold_people = [
+        e for e in gold.get("entities", []) if e.get("type") == "Person" and not _names(e) & byline
+    ]
+    pred_people = [e for e in entities if e.get("type") == "Person" and not _names(e) & byline]
     taken: set[int] = set()
     for person in pred_people:
         names = _names(person)

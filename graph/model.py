@@ -72,6 +72,9 @@ class Article:
     published: date | None = None
     url: str | None = None
     source_name: str | None = None
+    # the wire dateline opening the first paragraph ("LONDON (Reuters) - "), as text offsets:
+    # where the story was filed, not an actor of it
+    dateline: tuple[int, int] | None = None
 
     @property
     def key(self) -> str:

@@ -19,8 +19,10 @@ from graph.vocab import (
     PREFIXES,
     actor_iri,
     article_iri,
+    author_iri,
     deal_iri,
     digest,
+    outlet_iri,
     purpose_iri,
     status_iri,
     wikidata_iri,
@@ -73,10 +75,27 @@ def to_graph(extraction: Extraction) -> Graph:
         graph.add((art, SDO.mentions, node))
         for ev in actor.evidence:
             graph.add((node, PG.evidence, evidence(ev)))
-        if actor.type == "Person" and actor.label in article.authors:
-            graph.add((art, SDO.author, node))
-        if article.outlet and actor.label == article.outlet:
-            graph.add((art, SDO.publisher, node))
+
+    # The byline and the outlet are metadata: an author or outlet the story also names as an
+    # actor is that actor; otherwise a schema.org node of its own, outside the actor network.
+    actors_by_label = {(a.type, a.label): a for a in extraction.actors}
+    for name in article.authors:
+        person = actors_by_label.get(("Person", name))
+        node = actor_iri(person.key) if person else author_iri(name)
+        if person is None:
+            graph.add((node, RDF.type, SDO.Person))
+            graph.add((node, RDFS.label, Literal(name)))
+        graph.add((art, SDO.author, node))
+    if article.outlet:
+        body = next(
+            (a for a in extraction.actors if a.label == article.outlet and a.type != "Person"),
+            None,
+        )
+        node = actor_iri(body.key) if body else outlet_iri(article.outlet)
+        if body is None:
+            graph.add((node, RDF.type, SDO.Organization))
+            graph.add((node, RDFS.label, Literal(article.outlet)))
+        graph.add((art, SDO.publisher, node))
 
     for deal in extraction.deals:
         node = deal_iri([str(actor_iri(key)) for key in deal.parties])

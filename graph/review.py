@@ -428,6 +428,7 @@ def extraction_to_plain(extraction: Extraction) -> dict[str, Any]:
             "published": article.published.isoformat() if article.published else None,
             "url": article.url,
             "source_name": article.source_name,
+            "dateline": list(article.dateline) if article.dateline else None,
         },
         "actors": [
             {**_plain(a), "evidence": [_plain(e) for e in a.evidence]} for a in extraction.actors
@@ -455,6 +456,7 @@ def extraction_from_plain(data: Mapping[str, Any]) -> Extraction:
         published=date.fromisoformat(a["published"]) if a["published"] else None,
         url=a["url"],
         source_name=a["source_name"],
+        dateline=tuple(a["dateline"]) if a.get("dateline") else None,  # type: ignore[arg-type]
     )
     return Extraction(
         article,

@@ -194,6 +194,16 @@ def actor_key(iri: str) -> str:
     return iri.split("/actor/", 1)[1] if "/actor/" in iri else iri
 
 
+def author_iri(name: str) -> URIRef:
+    """The IRI of a byline's author: metadata of an article, not an actor of its story."""
+    return ID["author/" + slug(name)]
+
+
+def outlet_iri(name: str) -> URIRef:
+    """The IRI of the outlet that published an article (metadata, not an actor)."""
+    return ID["outlet/" + slug(name)]
+
+
 def article_iri(key: str) -> URIRef:
     """The IRI of an article, which is also the name of its graph."""
     return ID["article/" + key]

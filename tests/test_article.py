@@ -242,3 +242,94 @@ def test_article_parse_date_refuses_what_is_not_yyyy_mm_dd(value: str) -> None:
 def test_article_parse_date() -> None:
     assert parse_date("2024-11-18") == date(2024, 11, 18)
     assert parse_date(None) is None and parse_date("") is None
+
+
+# --- layouts: what is metadata, not story (issue 9) ----------------------------------------
+
+
+def test_article_wire_copy_dateline_stays_in_its_sentence_and_credits_are_metadata() -> None:
+    text = (
+        "Chile to fund Peru border posts\n"
+        "LIMA, March 3 (Coastline Wire) - Chile will pay Peru $5 million for border posts.\n"
+        "Officials said talks would go on.\n"
+        "(Reporting by Ana Ruiz in Lima and Tom Hale in Santiago; Editing by Joe Bloggs)\n"
+    )
+
+    article = parse_article(text)
+
+    assert article.author == "Ana Ruiz and Tom Hale"  # the reporters, not the editor
+    assert article.sentences[1].text.startswith("LIMA, March 3 (Coastline Wire) - Chile")
+    assert article.dateline is not None
+    assert article.text[slice(*article.dateline)] == "LIMA, March 3 (Coastline Wire) - "
+    assert "Reporting by" not in article.text and "Bloggs" not in article.text
+    assert_offsets_hold(article)
+
+
+def test_article_agency_byline_on_two_lines_then_a_dateline() -> None:
+    text = (
+        "Senate backs border pact\nBy JANE ROE\nContinental Press\n"
+        "WASHINGTON (CP) — The Senate approved the pact on Monday.\nIt now goes to the House.\n"
+    )
+
+    article = parse_article(text)
+
+    assert (article.author, article.outlet) == ("Jane Roe", "Continental Press")
+    assert [s.text for s in article.sentences][1:] == [
+        "WASHINGTON (CP) — The Senate approved the pact on Monday.",
+        "It now goes to the House.",
+    ]
+    assert article.text[slice(*article.dateline)] == "WASHINGTON (CP) — "  # type: ignore[misc]
+
+
+def test_article_press_release_header_and_dateline_line_are_metadata() -> None:
+    text = (
+        "Ministry of Examples - Press release\n"
+        "Ministers sign a compact with Ruritania\n"
+        "Strelsau, 4 June 2021\n"
+        "The ministry today announced a compact with Ruritania.\n"
+    )
+
+    article = parse_article(text)
+
+    assert article.headline == "Ministers sign a compact with Ruritania"
+    assert article.outlet == "Ministry of Examples"
+    assert article.published == date(2021, 6, 4)  # read from the dateline line
+    assert [s.text for s in article.sentences] == [
+        "Ministers sign a compact with Ruritania",
+        "The ministry today announced a compact with Ruritania.",
+    ]
+    assert article.dateline is None
+
+
+def test_article_given_date_wins_over_the_dateline_line() -> None:
+    text = "Statement - Friends of the Earthworm\nHeadline\nParis, Jan. 4, 2024\nBody text.\n"
+
+    article = parse_article(text, Metadata(published=date(2024, 1, 5)))
+
+    assert (article.outlet, article.published) == ("Friends of the Earthworm", date(2024, 1, 5))
+
+
+def test_article_gov_uk_front_matter_is_metadata() -> None:
+    text = (
+        "Press release\nNew returns partnership agreed\nA summary of the news.\n"
+        "From: Department of Examples and The Rt Hon Jo Bloggs MP\n"
+        "Published 13 December 2022\n"
+        "The department today announced a partnership.\n"
+    )
+
+    article = parse_article(text)
+
+    assert article.headline == "New returns partnership agreed"
+    assert article.published == date(2022, 12, 13)
+    assert "From:" not in article.text and "Published" not in article.text
+
+
+def test_article_op_ed_author_alone_under_the_headline_and_a_job_title_in_a_byline() -> None:
+    op_ed = parse_article("Opinion | Deals never work\nMaria Okafor\nEvery few years it fails.\n")
+    column = parse_article("Head\nBy Li Wei, Economics Editor\nMoney moves quietly.\n")
+
+    assert (op_ed.author, op_ed.headline) == ("Maria Okafor", "Opinion | Deals never work")
+    assert [s.text for s in op_ed.sentences][1:] == ["Every few years it fails."]
+    assert (column.author, column.outlet) == ("Li Wei", None)
+    one_line_body = parse_article("Head\nMaria Okafor\n")
+    assert one_line_body.author is None  # a name with nothing after it is the story

@@ -71,7 +71,22 @@ def test_evaluate_second_node_for_a_person_is_a_false_positive():
     deals, entities = as_prediction(GOLD)
     entities.append({"label": "Keir Stamer", "type": "Person", "mentions": ["Keir Stamer"]})
     person = score_article(GOLD, deals, entities).measures["person"]
-    assert (person.tp, person.fp, person.extras) == (3, 1, ["Keir Stamer"])
+    # Keir Starmer and Giorgia Meloni; the byline's Dave Burke is metadata, not counted
+    assert (person.tp, person.fp, person.extras) == (2, 1, ["Keir Stamer"])
+
+
+def test_evaluate_byline_author_is_metadata_and_a_person_typed_otherwise_is_missed():
+    deals, entities = as_prediction(GOLD)
+    people = [e for e in entities if e["type"] == "Person"]
+    author = next(e for e in people if e["label"] == GOLD["author"])
+    starmer = next(e for e in people if e["label"] == "Keir Starmer")
+
+    without_author = [e for e in entities if e is not author]
+    as_organisation = [{**e, "type": "Organisation"} if e is starmer else e for e in entities]
+
+    assert score_article(GOLD, deals, without_author).measures["person"].f1 == 1.0
+    person = score_article(GOLD, deals, as_organisation).measures["person"]
+    assert (person.fn, person.misses) == (1, ["Keir Starmer"])
 
 
 def test_evaluate_wrong_status_class_counts_on_matched_deals():

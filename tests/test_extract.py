@@ -166,7 +166,11 @@ def test_extract_sample_pays_links(sample_graph):
 @pytest.mark.model
 def test_extract_sample_one_node_per_person(sample_graph):
     people = {e["label"]: e["mentions"] for e in sample_graph.entities() if e["type"] == "Person"}
-    assert set(people) == {"Keir Starmer", "Georgia Meloni", "Dave Burke"}
+    assert set(people) == {"Keir Starmer", "Georgia Meloni"}  # the byline's author is metadata
+    byline = sample_graph.query(
+        "SELECT ?name WHERE { GRAPH ?g { ?a schema:author ?who . ?who rdfs:label ?name } }"
+    )
+    assert byline is not None and [row["name"] for row in byline.values()] == ["Dave Burke"]
     assert {"Keir Stamer", "Mr Starmer", "The Prime Minister", "The PM"} <= set(
         people["Keir Starmer"]
     )
@@ -411,3 +415,27 @@ def test_extract_lexicon_tells_an_organisations_kind(name, kind):
     from graph.extract.entities import organisation_type
 
     assert organisation_type(name) == kind
+
+
+def _read_text(tmp_path: Path, text: str):
+    from graph.core import PolicyGraph
+
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    with PolicyGraph.open(None, "write") as pg:
+        pg.ingest([path], date="2024-07-06")
+        return pg.deals(), pg.entities()
+
+
+@pytest.mark.model
+def test_extract_a_dateline_and_a_place_of_talks_name_places_not_parties(tmp_path):
+    deals, entities = _read_text(
+        tmp_path,
+        "Chile and Peru sign a border pact\n"
+        "LONDON (Coastline Wire) - Chile and Peru signed a border agreement on Monday after "
+        "talks in Madrid.\n",
+    )
+
+    assert [sorted(p["iso_code"] for p in d["parties"]) for d in deals] == [["CL", "PE"]]
+    places = {e["iso_code"] for e in entities if e["iso_code"]}
+    assert {"GB", "ES"} <= places  # both still places the article names

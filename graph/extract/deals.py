@@ -122,6 +122,7 @@ class DealReader:
             for m in self.res.mentions
             if m.sentence == sentence
             and m.key
+            and m.literal != "dateline"
             and m.end <= offset
             and self.res.actors[m.key].type in PARTY_TYPES
             and m.key not in self._not_stand_in
@@ -268,7 +269,9 @@ class DealReader:
         if counts:
             return counts.most_common(1)[0][0]
         mentions = Counter(
-            m.key for m in self.res.mentions if m.key and self.res.actors[m.key].type == "Country"
+            m.key
+            for m in self.res.mentions
+            if m.key and not m.literal and self.res.actors[m.key].type == "Country"
         )
         return mentions.most_common(1)[0][0] if mentions else None
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from graph.extract.components import NAME_PARTICLES, CharSpan, facts_of
 from graph.gazetteer import Gazetteer, Place, fold
@@ -51,6 +51,11 @@ class Mention:
     sentence: int
     label: str
     key: str | None = None
+    # a place named as a location, not as an actor: "dateline" in a wire dateline ("LONDON
+    # (Reuters) -"), "locative" as the object of a preposition of place ("talks in New York",
+    # "a centre in Albania"); it is still a place of the article, and a locative one can be
+    # what a later "the government" stands for ("In Britain, the government …")
+    literal: str = ""
 
 
 @dataclass
@@ -78,11 +83,18 @@ class Resolution:
             actor.evidence.append(Evidence(sentence.text, sentence.start, sentence.end))
 
     def at(self, sentence: int, span: CharSpan, offset: int) -> list[str]:
-        """Keys of the actors mentioned inside (or around) a sentence-relative span."""
+        """Keys of the actors mentioned as actors inside (or around) a sentence-relative span
+        (a place named only as a location is left out)."""
         start, end = span[0] + offset, span[1] + offset
         keys = []
         for m in self.mentions:
-            if m.sentence == sentence and m.key and m.start < end and start < m.end:
+            if (
+                m.sentence == sentence
+                and m.key
+                and not m.literal
+                and m.start < end
+                and start < m.end
+            ):
                 keys.append(m.key)
         return list(dict.fromkeys(keys))
 
@@ -163,6 +175,7 @@ class Resolver:
         people: list[Mention] = []
         orgs: list[Mention] = []
         unresolved_places: list[tuple[Mention, list[str]]] = []
+        dateline = article.dateline or (-1, -1)
         for sentence, doc in zip(article.sentences, docs, strict=True):
             facts = facts_of(doc)
             region_parent = {}
@@ -176,6 +189,11 @@ class Resolver:
                     sentence.start + ent.end_char,
                     sentence.index,
                     ent.label_,
+                    literal="dateline"
+                    if dateline[0] <= sentence.start + ent.start_char < dateline[1]
+                    else "locative"
+                    if _locative(ent.root)
+                    else "",
                 )
                 if not text:
                     continue
@@ -231,7 +249,6 @@ class Resolver:
         self._organisations(orgs, res, article)
         self._people(people, res, article)
         self._roles(article, docs, res)
-        self._byline(article, res)
         return res
 
     def _add_place(self, place: Place, res: Resolution) -> None:
@@ -366,27 +383,14 @@ class Resolver:
             return None
         return min(free, key=lambda p: min_start(res, p.key)).key
 
-    @staticmethod
-    def _byline(article: Article, res: Resolution) -> None:
-        for author in article.authors:
-            name = clean_name(author)
-            if not name:
-                continue
-            match = next(
-                (a for a in res.actors.values() if a.type == "Person" and a.label == name), None
-            )
-            actor = match or res.add(Actor(key=f"person/{slug(name)}", label=name, type="Person"))
-            actor.role = actor.role or "author"
-            if name not in actor.mentions:
-                actor.mentions.append(name)
-        if article.outlet:
-            name = article.outlet.strip()
-            actor = res.add(
-                Actor(key=f"organisation/{slug(name)}", label=name, type="Organisation")
-            )
-            actor.role = actor.role or "news outlet"
-            if name not in actor.mentions:
-                actor.mentions.append(name)
+
+LOCATIVE = {"in", "at", "near", "inside", "outside", "across", "throughout"}
+
+
+def _locative(token: Token) -> bool:
+    """Whether a name is the object of a preposition of place ("talks in New York", "a
+    centre in Albania"): it names where, not who."""
+    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE
 
 
 def _between(text: str, start: int, end: int, allowed: str) -> bool:
