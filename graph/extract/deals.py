@@ -38,10 +38,15 @@ STAND_INS = {
     "officials",
     "authorities",
     "administration",
+    "cabinet",
+    "junta",
+    "regime",
+    "presidency",
     "state",
     "country",
     "nation",
 }
+PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 BLOC = re.compile(r"\bthe bloc\b", re.IGNORECASE)
 # a deal reported with no word for its state is one that exists ("under the agreement")
 DEFAULT_STATUS = "concluded"
@@ -88,30 +93,53 @@ class DealReader:
         return self.res.nationality.get(key, key)
 
     def _places(
-        self, sentence: int, spans: list[tuple[int, int]], people: bool = True
+        self,
+        sentence: int,
+        spans: list[tuple[int, int]],
+        people: bool = True,
+        stand_ins: bool = True,
     ) -> list[str]:
         """The parties named in the spans: places, and with ``people`` the country a person
-        named there speaks for (a minister for their country)."""
+        named there speaks for (a minister for their country). With ``stand_ins``, a phrase
+        that stands for a state ("the government", "the Home Office") is the place named before
+        it in the sentence: true of the side that acts (who signs, who pays), not of the other
+        ("a deal with the government" after naming the signer is no deal with itself)."""
         offset = self.article.sentences[sentence].start
         keys: list[str] = []
         for span in spans:
-            found = self.res.at(sentence, span, offset)
-            if not found and self._is_stand_in(sentence, span):
-                found = self._place_before(sentence, offset + span[0])
-            for key in found:
-                if not people and self.res.actors[key].type == "Person":
-                    continue
-                key = self._country(key)
-                actor = self.res.actors[key]
-                # a party is a state or body with an ISO code: not a sea or a continent
-                if actor.type in PARTY_TYPES and actor.iso_code and key not in keys:
+            found = [
+                self._country(key)
+                for key in self.res.at(sentence, span, offset)
+                if people or self.res.actors[key].type != "Person"
+            ]
+            # a party is a state or body with an ISO code: not a sea or a continent
+            parties = [k for k in found if self._is_party(k)]
+            if not parties and stand_ins and self._is_stand_in(sentence, span, found):
+                parties = [
+                    k for k in self._place_before(sentence, offset + span[0]) if self._is_party(k)
+                ]
+            for key in parties:
+                if key not in keys:
                     keys.append(key)
         return keys
 
-    def _is_stand_in(self, sentence: int, span: tuple[int, int]) -> bool:
+    def _is_party(self, key: str) -> bool:
+        actor = self.res.actors[key]
+        return actor.type in PARTY_TYPES and bool(actor.iso_code)
+
+    def _is_stand_in(self, sentence: int, span: tuple[int, int], found: list[str]) -> bool:
+        """Whether a phrase stands for a state without naming it: "the government", "its",
+        "the Trump administration", "Mr X's government", or a state body such as a ministry
+        or a court (a Government actor no country is named for)."""
         offset = self.article.sentences[sentence].start
         text = self.article.text[offset + span[0] : offset + span[1]].strip().lower()
-        return text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in STAND_INS
+        text = text.removeprefix("the ").removesuffix("'s").removesuffix("’s")
+        if text in STAND_INS:
+            return True
+        kinds = {self.res.actors[k].type for k in found}
+        if text.rsplit(" ", 1)[-1] in STAND_INS - PRONOUNS:  # "the Trump administration"
+            return bool(kinds) and kinds <= {"Person", "Organisation"}
+        return kinds == {"Government"}
 
     def _place_before(self, sentence: int, offset: int) -> list[str]:
         """The last party named before ``offset`` in the sentence ("Britain, where the
@@ -174,7 +202,9 @@ class DealReader:
             # a stand-in ("officials", "it") is never one of the sentence's counterparties
             whole = facts_of(doc)
             self._not_stand_in = set(
-                self._places(sentence.index, [*whole.counterparties, *whole.payees])
+                self._places(
+                    sentence.index, [*whole.counterparties, *whole.payees], stand_ins=False
+                )
             )
             for facts in clauses:  # a clause with no deal word still speaks of its sentence's
                 if not (facts.about_deals or facts.critics or facts.statuses or facts.purposes):
@@ -182,10 +212,10 @@ class DealReader:
                 cluster = self._read_clause(sentence.index, facts, clusters, current, pending)
                 if cluster is not pending:
                     current = cluster
-        home = self._home(clusters)
+        homes = self._homes(clusters)
         deals: list[Deal] = []
         for cluster in clusters:
-            deals.extend(self._deals(cluster, home))
+            deals.extend(self._deals(cluster, homes))
         return self._merge(deals)
 
     def _read_clause(
@@ -200,13 +230,17 @@ class DealReader:
         parties); return that cluster."""
         # who is paid is plainer than who initiated: a co-signer who is paid is a payee
         payers = self._places(index, facts.payers, people=False)
-        payees = [k for k in self._places(index, facts.payees, people=False) if k not in payers]
+        payees = [
+            k
+            for k in self._places(index, facts.payees, people=False, stand_ins=False)
+            if k not in payers
+        ]
         initiators = self._places(index, facts.initiators)
         _extend(initiators, payers)
         initiators = [k for k in initiators if k not in payees]
         counterparties = [
             k
-            for k in self._places(index, [*facts.counterparties, *facts.payees])
+            for k in self._places(index, [*facts.counterparties, *facts.payees], stand_ins=False)
             if k not in initiators
         ]
         cluster = None
@@ -253,6 +287,8 @@ class DealReader:
             )
             if counterparties and tops & theirs and same_side:
                 return cluster
+            if counterparties and not initiators and set(counterparties) <= set(cluster.initiators):
+                return cluster  # "an EU deal" after the EU's deal with X: that deal again
             shared = initiators and set(initiators) & set(cluster.initiators)
             # one side waiting for the other ("similar arrangements were reached by X", then
             # "X reached them with A and B"); a deal already between two initiators is whole
@@ -262,20 +298,24 @@ class DealReader:
                 return cluster
         return None
 
-    def _home(self, clusters: list[Cluster]) -> str | None:
-        """The country an article's unattributed deals belong to: the one that initiates or
-        pays in its other deals, else its most mentioned country."""
-        counts = Counter(k for c in clusters for k in c.initiators)
-        if counts:
-            return counts.most_common(1)[0][0]
+    def _homes(self, clusters: list[Cluster]) -> list[str]:
+        """The countries an article's unattributed deals may belong to, likeliest first: those
+        that initiate or pay in its other deals, then its countries by how often it names them
+        (as actors: a dateline or a place of talks does not count)."""
+        initiating = Counter(k for c in clusters for k in c.initiators)
         mentions = Counter(
             m.key
             for m in self.res.mentions
             if m.key and not m.literal and self.res.actors[m.key].type == "Country"
         )
-        return mentions.most_common(1)[0][0] if mentions else None
+        ranked = [k for k, _ in initiating.most_common()]
+        return ranked + [k for k, _ in mentions.most_common() if k not in ranked]
 
-    def _deals(self, cluster: Cluster, home: str | None) -> list[Deal]:
+    def _deals(self, cluster: Cluster, homes: list[str]) -> list[Deal]:
+        # a deal with no named initiator is the article's home country's, and never a deal of
+        # a country with itself: the home is the likeliest country not on the other side
+        other_side = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
+        home = next((h for h in homes if h not in other_side), None)
         initiators = cluster.initiators or ([home] if home else [])
         counterparties = [k for k in cluster.counterparties if k not in initiators]
         payers = list(cluster.payers)
