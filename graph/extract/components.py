@@ -106,10 +106,21 @@ def _span(token: Token | Span) -> CharSpan:
     return (token.start_char, token.end_char)
 
 
+_EXAMPLE_PREPS = {"including", "like", "notably", "especially", "particularly"}
+
+
 def _with_conjuncts(token: Token) -> list[Token]:
+    """The token, its conjuncts and appositions, and the members of a list it introduces
+    ("several countries, including A, B and C", "countries such as A and B")."""
     found = [token, *token.conjuncts]
     for item in list(found):
         found.extend(child for child in item.children if child.dep_ == "appos")
+        for child in item.children:
+            such_as = child.lower_ == "as" and any(c.lower_ == "such" for c in child.children)
+            if child.dep_ == "prep" and (child.lower_ in _EXAMPLE_PREPS or such_as):
+                for member in child.children:
+                    if member.dep_ == "pobj":
+                        found.extend([member, *member.conjuncts])
     return list(dict.fromkeys(found))
 
 
@@ -154,6 +165,36 @@ def _is_money(token: Token) -> bool:
 def _gives_money(verb: Token) -> bool:
     """Whether a giving verb (give, provide, offer, pledge) gives money: its object is one."""
     return any(c.dep_ in {"dobj", "nsubjpass"} and _is_money(c) for c in verb.children)
+
+
+def _named_elsewise(deal: Token) -> bool:
+    """Whether a capitalised deal word is the name of a policy or law rather than a deal
+    between parties ("the Pact on Migration and Asylum"): inside a sentence, with no party
+    named beside it (a place among its modifiers, "with X", "between X and Y")."""
+    if not deal.is_title or deal.i == 0 or deal.is_sent_start:
+        return False
+    own = next((e for e in deal.doc.ents if e.start <= deal.i < e.end), None)
+    beside = [
+        t
+        for t in deal.subtree
+        if t.i < deal.i and _in_place(t) and not (own is not None and own.start <= t.i < own.end)
+    ]
+    parties = any(c.dep_ == "prep" and c.lower_ in _PARTY_PREPS for c in deal.children)
+    return not beside and not parties
+
+
+def _named_sides(deal: Token) -> list[Token]:
+    """Two or more places written as modifiers of a deal word, joined by hyphens or dashes
+    ("the UK-Rwanda deal", "the Italy–Albania protocol", "the German-Namibian declaration")."""
+    found: list[Token] = []
+    stack = [c for c in deal.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+    while stack:
+        item = stack.pop()
+        if _in_place(item) and item.pos_ in {"PROPN", "ADJ"}:
+            found.append(item)
+        stack.extend(c for c in item.lefts if c.dep_ in {"compound", "amod", "nmod"})
+    joined = any(t.text in {"-", "–", "—", "/"} for t in deal.doc[deal.left_edge.i : deal.i])
+    return sorted(found, key=lambda t: t.i) if len(found) >= 2 and joined else []
 
 
 def _places_in(token: Token) -> list[Token]:
@@ -337,7 +378,13 @@ class DealExtractor:
         }
         facts = SentenceFacts()
         self._relations(doc, facts, inside)
-        deal_tokens = [span.root for _, span in matches["deal_terms"]]
+        deal_tokens = [
+            span.root for _, span in matches["deal_terms"] if not _named_elsewise(span.root)
+        ]
+        # a letter of intent, however signed, is a deal proposed, not concluded
+        intent = any(
+            label == "INTENT" and span.root in deal_tokens for label, span in matches["deal_terms"]
+        )
         facts.deal_terms = [_span(t) for t in deal_tokens]
         for token in deal_tokens:
             modifiers = {child.lower_ for child in token.children if child.dep_ in {"det", "amod"}}
@@ -364,11 +411,17 @@ class DealExtractor:
         commentary = {span.root for _, span in matches["critic_cues"]}
         for token in deal_tokens:
             facts.initiators.extend(self._initiators(token, commentary))
+            # "the UK-Rwanda deal", "the German-Namibian declaration": both sides by name
+            facts.initiators.extend(_span(t) for t in _named_sides(token))
         if not facts.initiators:
             facts.initiators.extend(self._clause_subjects(doc, facts.counterparties, commentary))
-            for child in token.children:
-                if child.dep_ in {"compound", "amod", "poss"} and child.pos_ in {"PROPN", "ADJ"}:
-                    facts.counterparties.extend(_span(t) for t in _with_conjuncts(child))
+            for token in deal_tokens:
+                for child in token.children:
+                    if child.dep_ in {"compound", "amod", "poss"} and child.pos_ in {
+                        "PROPN",
+                        "ADJ",
+                    }:
+                        facts.counterparties.extend(_span(t) for t in _with_conjuncts(child))
 
         for label, span in matches["status_cues"]:
             cue = span.root
@@ -376,7 +429,9 @@ class DealExtractor:
                 continue
             if cue.lemma_ == "end" and any(c.dep_ == "prt" for c in cue.children):
                 continue  # "could end up funding": no ending
-            facts.statuses.append((label, _span(span)))
+            facts.statuses.append(
+                ("proposed" if intent and label == "concluded" else label, _span(span))
+            )
         for label, _ in matches["purpose_cues"]:
             if label not in facts.purposes:
                 facts.purposes.append(label)
