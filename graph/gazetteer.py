@@ -3,7 +3,8 @@
 Countries come from maintained packages, never from hand-typed lists: ``pycountry`` gives the
 ISO 3166-1 and 3166-2 codes and names, ``countryinfo`` gives the everyday English name, alternate
 spellings, demonyms, capitals and coordinates. Small bundled files in ``graph/data`` add what the
-packages lack: Wikidata QIDs (``wikidata.csv``), supranational bodies (``supranational.json``),
+packages lack: Wikidata QIDs (``wikidata.csv``), states ISO 3166-1 leaves out
+(``countries_extra.json``: Kosovo, XK), supranational bodies (``supranational.json``),
 seats of government used for a government (``metonyms.json``) and continents and macro-regions
 (``continents.json``).
 
@@ -341,6 +342,7 @@ class Gazetteer:
         """Build a gazetteer from pycountry, countryinfo and the bundled data files."""
         qids = _wikidata()
         records = _country_records(qids)
+        records += _extra_country_records()
         records += _supranational_records()
         records += _continent_records()
         _attach_seats(records)
@@ -658,6 +660,21 @@ def _resolve_shared_demonyms(records: list[_Record]) -> None:
         if recs[0].population >= _DEMONYM_DOMINANCE * max(recs[1].population, 1):
             for loser in recs[1:]:
                 loser.demonyms = [d for d in loser.demonyms if _key(d) != key]
+
+
+def _extra_country_records() -> list[_Record]:
+    """Records for the states ISO 3166-1 leaves out (``countries_extra.json``: Kosovo)."""
+    records = []
+    for country in _load_json("countries_extra.json")["countries"]:
+        code = country["code"]
+        rec = _Record(code, country["label"], COUNTRY, f"country/{code}")
+        rec.names = _unique([country["label"], *country.get("names", [])])
+        rec.demonyms = list(country.get("demonyms", []))
+        rec.capitals = list(country.get("capitals", []))
+        rec.wikidata = country.get("qid")
+        rec.lat, rec.lon = country.get("lat"), country.get("lon")
+        records.append(rec)
+    return records
 
 
 def _supranational_records() -> list[_Record]:

@@ -60,6 +60,21 @@ _PARTY_PREPS = {"with", "between", "among", "involving"}
 _AGREE_VERBS = {"agree", "sign", "reach", "negotiate", "strike", "talk", "conclude", "seal", "ink"}
 _PAYEE_IS_OBJECT = {"pay", "fund", "finance", "bankroll", "compensate", "reward"}
 _REGION_NOUNS = {"region", "province", "state", "territory", "enclave", "area", "republic"}
+# prepositions that name a payment's recipient, by verb ("deposit $3bn with X", "invest in X")
+_RECIPIENT_PREPS = {
+    "deposit": {"with", "in", "to", "for"},
+    "invest": {"in", "to", "for"},
+    "lend": {"to", "for"},
+}
+_HELP_VERBS = {"help", "support", "assist", "aid", "enable", "back", "bolster", "prop"}
+_PEOPLE_NOUNS = {
+    "refugee", "migrant", "people", "person", "asylum", "seeker", "national", "citizen",
+    "worker", "family", "child", "resident", "descendant", "victim", "community",
+}  # fmt: skip
+# funding words that are money only where an amount or a financial word says so
+_SOFT_FUNDING = {"support", "assistance", "investment", "credit", "backing"}
+_FINANCIAL_MODIFIERS = {"financial", "budget", "budgetary", "macro-financial", "fiscal", "cash"}
+LOCATIVE_PREPS = {"in", "at", "near", "inside", "outside", "across", "throughout"}
 _MONEY_WORDS = {"money", "cash", "funding", "fund", "aid", "payment", "grant", "million", "billion"}
 
 _AMOUNT = re.compile(
@@ -198,16 +213,37 @@ def _named_sides(deal: Token) -> list[Token]:
 
 
 def _places_in(token: Token) -> list[Token]:
-    """The places named inside a phrase ("the coastguards of Libya and Tunisia")."""
-    return [t for t in token.subtree if _in_place(t) and t.ent_iob_ == "B"]
+    """The places named inside a phrase ("the coastguards of Libya and Tunisia"), leaving out
+    where something stands ("centres in Albania")."""
+    return [
+        t
+        for t in token.subtree
+        if _in_place(t)
+        and t.ent_iob_ == "B"
+        and not (t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS)
+    ]
 
 
 def _recipients(token: Token) -> list[Token]:
     """Who an object of paying names: itself and its conjuncts when it is a place ("pay
-    Ghana and Peru"), else the places inside it ("fund the coastguards of Libya")."""
+    Ghana and Peru"), else the places inside it ("fund the coastguards of Libya", "for Iraqi
+    border forces"), but not the nationality of people the money is for ("support for Syrian
+    refugees") nor where something stands ("centres in Albania")."""
     if _in_place(token):
         return _with_conjuncts(token)
+    if token.lemma_.lower() in _PEOPLE_NOUNS:
+        return []
     return _places_in(token) or _with_conjuncts(token)
+
+
+def _helped(verb: Token) -> list[Token]:
+    """Who a payment is made to help: "pledged €3bn to help Turkey", "to support Jordan"."""
+    for child in verb.children:
+        if child.dep_ in {"xcomp", "advcl"} and child.lemma_ in _HELP_VERBS:
+            for obj in child.children:
+                if obj.dep_ == "dobj":
+                    return _recipients(obj)
+    return []
 
 
 def _place_just_before(verb: Token) -> list[Token]:
@@ -263,6 +299,11 @@ def _in_purpose_or_demand(token: Token) -> bool:
 def _hypothetical(token: Token) -> bool:
     """Whether a cue is only possible ("the deal could be scrapped", "might collapse")."""
     return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children)
+
+
+def _in_question(token: Token) -> bool:
+    """Whether a verb is only asked or left open: "whether X will pay", "if Y pays"."""
+    return any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in token.children)
 
 
 def _negated(token: Token) -> bool:
@@ -527,6 +568,10 @@ class DealExtractor:
 
     @staticmethod
     def _payment(label: str, cue: Token, facts: SentenceFacts, has_amount: bool) -> None:
+        if label in {"PAY", "RECEIVE"} and (
+            _negated(cue) or _hypothetical(cue) or _in_question(cue)
+        ):
+            return  # "did not pay", "could pay", "have not said whether X will pay"
         payers: list[Token] = []
         payees: list[Token] = []
         if label == "PAY" and cue.pos_ == "VERB":
@@ -561,9 +606,13 @@ class DealExtractor:
                     payees.extend(_recipients(child))
                 elif child.dep_ == "dative":
                     payees.extend(_with_conjuncts(child))
-                elif child.dep_ == "prep" and child.lower_ in {"to", "for"}:
+                elif child.dep_ == "prep" and child.lower_ in _RECIPIENT_PREPS.get(
+                    cue.lemma_, {"to", "for"}
+                ):
                     for pobj in child.children:
                         payees.extend(_recipients(pobj))
+            if not payees:  # "promised $20bn to help X": who the money is to help
+                payees.extend(_helped(cue))
             written_before = _place_just_before(cue)  # "the UK will pay": plainer than a parse
             if written_before:
                 payers = written_before
@@ -577,12 +626,24 @@ class DealExtractor:
                         payees.extend(_with_conjuncts(child))
                     elif child.dep_ == "prep" and child.lower_ == "from":
                         payers.extend(t for g in child.children for t in _with_conjuncts(g))
+        elif label == "BUY" and cue.pos_ == "VERB":
+            # the buyer pays the seller: "Turkey buys gas from Russia"
+            for child in cue.children:
+                if child.dep_ == "nsubj":
+                    payers.extend(_with_conjuncts(child))
+                elif child.dep_ == "prep" and child.lower_ == "from":
+                    payees.extend(t for g in child.children for t in _recipients(g))
         elif label == "FUNDING":
+            financial = any(
+                c.lemma_.lower() in _FINANCIAL_MODIFIERS for c in cue.children if c.dep_ == "amod"
+            )
+            if cue.lemma_.lower() in _SOFT_FUNDING and not (has_amount or financial):
+                return  # "support for X" is money only where money is said
             for child in cue.children:
                 if child.dep_ in {"poss", "compound"} and child.pos_ == "PROPN":
                     payers.extend(_with_conjuncts(child))
                 elif child.dep_ == "prep" and child.lower_ in {"for", "to"}:
-                    payees.extend(t for g in child.children for t in _with_conjuncts(g))
+                    payees.extend(t for g in child.children for t in _recipients(g))
                 elif child.dep_ == "prep" and child.lower_ == "from":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
         elif label == "EXCHANGE" and has_amount:

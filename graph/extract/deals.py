@@ -321,8 +321,13 @@ class DealReader:
         payers = list(cluster.payers)
         payees = [k for k in cluster.payees if k not in payers]
         template = cluster.similar_to
-        # "similar agreements": the same shape of deal, so the same side pays
-        if not payers and template and set(template.payers) & set(template.initiators):
+        # "similar agreements" reached: the same shape of deal, so the same side pays; one
+        # still talked about ("in talks about a similar arrangement") moves no money yet
+        reached = max(cluster.statuses, key=STATUSES.index, default=DEFAULT_STATUS) not in {
+            "proposed",
+            "negotiating",
+        }
+        if not payers and reached and template and set(template.payers) & set(template.initiators):
             payers = list(initiators)
             payees = list(counterparties)
         # the initiator pays and no payee is named ("X will pay €Y to help …"): the money

@@ -18,7 +18,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Token
 
-from graph.extract.components import NAME_PARTICLES, CharSpan, facts_of
+from graph.extract.components import LOCATIVE_PREPS, NAME_PARTICLES, CharSpan, facts_of
 from graph.gazetteer import Gazetteer, Place, fold
 from graph.model import Actor, ActorType, Article, Evidence
 from graph.vocab import slug
@@ -384,13 +384,10 @@ class Resolver:
         return min(free, key=lambda p: min_start(res, p.key)).key
 
 
-LOCATIVE = {"in", "at", "near", "inside", "outside", "across", "throughout"}
-
-
 def _locative(token: Token) -> bool:
     """Whether a name is the object of a preposition of place ("talks in New York", "a
     centre in Albania"): it names where, not who."""
-    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE
+    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS
 
 
 def _between(text: str, start: int, end: int, allowed: str) -> bool:
