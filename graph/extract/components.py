@@ -296,6 +296,27 @@ def _in_purpose_or_demand(token: Token) -> bool:
     return False
 
 
+_PROSPECTIVE_HEADS = {"process", "move", "step", "bid", "attempt", "effort", "begin", "start"}
+
+
+def _prospective(token: Token) -> bool:
+    """Whether a cue is only begun or sought ("has begun the process of terminating them",
+    "moves to end the deal"): the deal is not yet in that state."""
+    item = token
+    for _ in range(3):
+        if item.head == item:
+            return False
+        if item.head.lemma_.lower() in _PROSPECTIVE_HEADS and item.dep_ in {
+            "pcomp",
+            "xcomp",
+            "pobj",
+            "prep",
+        }:
+            return True
+        item = item.head
+    return False
+
+
 def _hypothetical(token: Token) -> bool:
     """Whether a cue is only possible ("the deal could be scrapped", "might collapse")."""
     return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children)
@@ -467,6 +488,8 @@ class DealExtractor:
         for label, span in matches["status_cues"]:
             cue = span.root
             if _negated(cue) or _in_purpose_or_demand(cue) or _hypothetical(cue):
+                continue
+            if _prospective(cue):
                 continue
             if cue.lemma_ == "end" and any(c.dep_ == "prt" for c in cue.children):
                 continue  # "could end up funding": no ending

@@ -60,7 +60,7 @@ class Cluster:
     counterparties: list[str] = field(default_factory=list)
     payers: list[str] = field(default_factory=list)
     payees: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
+    statuses: list[tuple[int, str]] = field(default_factory=list)  # (sentence, status)
     purposes: list[str] = field(default_factory=list)
     amounts: list[str] = field(default_factory=list)
     critics: list[str] = field(default_factory=list)
@@ -261,7 +261,7 @@ class DealReader:
         _extend(cluster.counterparties, counterparties)
         _extend(cluster.payers, payers)
         _extend(cluster.payees, payees)
-        cluster.statuses.extend(label for label, _ in facts.statuses)
+        cluster.statuses.extend((index, label) for label, _ in facts.statuses)
         _extend(cluster.purposes, facts.purposes)
         _extend(cluster.amounts, facts.amounts)
         for span in facts.critics:
@@ -323,10 +323,7 @@ class DealReader:
         template = cluster.similar_to
         # "similar agreements" reached: the same shape of deal, so the same side pays; one
         # still talked about ("in talks about a similar arrangement") moves no money yet
-        reached = max(cluster.statuses, key=STATUSES.index, default=DEFAULT_STATUS) not in {
-            "proposed",
-            "negotiating",
-        }
+        reached = self._status(cluster) not in {"proposed", "negotiating"}
         if not payers and reached and template and set(template.payers) & set(template.initiators):
             payers = list(initiators)
             payees = list(counterparties)
@@ -346,7 +343,7 @@ class DealReader:
             _extend(group, [top, key] if top != key else [key])
         if not groups and len(initiators) >= 2:
             groups[initiators[0]] = list(initiators)  # "A and B signed a deal": between them
-        status = max(cluster.statuses, key=STATUSES.index, default=DEFAULT_STATUS)
+        status = self._status(cluster)
         purposes = [p for p in PURPOSES if p in cluster.purposes]
         amount = parse_amount(cluster.amounts[0]) if cluster.amounts else None
         deals = []
@@ -369,6 +366,15 @@ class DealReader:
             )
             deals.append(deal)
         return deals
+
+    @staticmethod
+    def _status(cluster: Cluster) -> str:
+        """A deal's status as the article tells it: news is written lead first, so the first
+        sentence that gives the deal a state (the headline, the lead) says where it stands
+        now; later sentences tell its history. Within that sentence, the furthest stage."""
+        if not cluster.statuses:
+            return DEFAULT_STATUS
+        return max((label for _, label in cluster.statuses), key=STATUSES.index)
 
     def _evidence(self, cluster: Cluster, group: list[str]) -> list[Evidence]:
         def names_group(index: int) -> bool:
