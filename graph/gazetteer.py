@@ -115,6 +115,11 @@ class Place:
     wikidata: str | None = None
     lat: float | None = None
     lon: float | None = None
+    # for a country, from countryinfo: its continent and UN subregion ("Africa", "Northern
+    # Africa"), and whether it is an island state (no land border)
+    continent: str | None = None
+    subregion: str | None = None
+    island: bool = False
 
 
 def fold(text: str) -> str:
@@ -264,6 +269,9 @@ class _Record:
         self.lat: float | None = None
         self.lon: float | None = None
         self.population = 0
+        self.continent: str | None = None
+        self.subregion: str | None = None
+        self.island = False
 
 
 def _countryinfo_records() -> dict[str, list[dict[str, Any]]]:
@@ -328,12 +336,16 @@ class Gazetteer:
                 wikidata=rec.wikidata,
                 lat=rec.lat,
                 lon=rec.lon,
+                continent=rec.continent,
+                subregion=rec.subregion,
+                island=rec.island,
             )
             self._by_key[place.key] = place
             if place.code:
                 self._by_code[place.code] = place
         self._wikidata = _wikidata()
         self._subdivision_words: list[tuple[Any, list[str]]] | None = None
+        self._subregions: dict[str | None, frozenset[str]] = {}
 
     # -- building -------------------------------------------------------------------------------
 
@@ -423,6 +435,21 @@ class Gazetteer:
             return None
         sub, words = found
         return self._subdivision_place(sub, words)
+
+    def subregions(self, continent: str | None) -> frozenset[str]:
+        """The UN subregions countryinfo gives the countries of a continent."""
+        if continent not in self._subregions:
+            self._subregions[continent] = frozenset(
+                p.subregion
+                for p in self._by_key.values()
+                if p.continent == continent and p.subregion
+            )
+        return self._subregions[continent]
+
+    def description_words(self) -> dict[str, Any]:
+        """The words of descriptions that stand for a country ("the east African country"):
+        continents, compass words and nouns, from ``continents.json``."""
+        return dict(_load_json("continents.json")["descriptions"])
 
     def ruler_patterns(self, include_metonyms: bool = False) -> list[dict[str, Any]]:
         """spaCy EntityRuler patterns: places as GPE, bodies as ORG, demonyms as NORP, id = key.
@@ -622,6 +649,9 @@ def _country_records(qids: dict[str, str]) -> list[_Record]:
         if len(latlng) == 2:
             rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
         rec.wikidata = qids.get(code)
+        rec.continent = primary.get("region") or None
+        rec.subregion = primary.get("subregion") or None
+        rec.island = primary.get("borders") == [] and bool(primary)
         records.append(rec)
     _resolve_shared_demonyms(records)
     for rec in records:
@@ -673,6 +703,7 @@ def _extra_country_records() -> list[_Record]:
         rec.capitals = list(country.get("capitals", []))
         rec.wikidata = country.get("qid")
         rec.lat, rec.lon = country.get("lat"), country.get("lon")
+        rec.continent, rec.subregion = country.get("continent"), country.get("subregion")
         records.append(rec)
     return records
 

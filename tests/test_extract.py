@@ -439,3 +439,20 @@ def test_extract_a_dateline_and_a_place_of_talks_name_places_not_parties(tmp_pat
     assert [sorted(p["iso_code"] for p in d["parties"]) for d in deals] == [["CL", "PE"]]
     places = {e["iso_code"] for e in entities if e["iso_code"]}
     assert {"GB", "ES"} <= places  # both still places the article names
+
+
+@pytest.mark.model
+def test_extract_a_description_stands_for_the_last_country_of_its_region(tmp_path):
+    _, entities = _read_text(
+        tmp_path,
+        "Britain and Rwanda sign a deal\n"
+        "Britain signed a deal with Rwanda on Monday.\n"
+        "The east African country will take some asylum seekers.\n"
+        "Britain also held talks with Mauritius and France.\n"
+        "The island nation said it was not part of the deal.\n",
+    )
+
+    mentions = {e["iso_code"]: set(e["mentions"]) for e in entities if e["iso_code"]}
+    assert "The east African country" in mentions["RW"]  # Africa, named last before it
+    assert "The island nation" in mentions["MU"]  # not France, named later: no land border
+    assert not {"The east African country", "The island nation"} & mentions["GB"]

@@ -246,10 +246,67 @@ class Resolver:
                 mention.key = place.key
                 res.mention(mention, article)
 
+        self._descriptions(article, docs, res)
         self._organisations(orgs, res, article)
         self._people(people, res, article)
         self._roles(article, docs, res)
         return res
+
+    def _descriptions(self, article: Article, docs: list[Doc], res: Resolution) -> None:
+        """Descriptions that stand for a country named before them: "the east African
+        country", "the island nation", "the North African state" are the most recently named
+        country of that continent (and compass part of it, where the country data has one),
+        or the most recent island state."""
+        words = self.gazetteer.description_words()
+        nouns, continents, compass = set(words["nouns"]), words["continents"], words["compass"]
+        for sentence, doc in zip(article.sentences, docs, strict=True):
+            for token in doc:
+                if token.lemma_.lower() not in nouns or token.pos_ != "NOUN" or token.ent_type_:
+                    continue
+                if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+                    continue
+                if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+                    continue  # "the state of Israel" names its state
+                modifiers = [t for t in token.subtree if t.i < token.i and t.dep_ != "det"]
+                said = [t.lower_ for t in modifiers]
+                wanted = {c for w in said for c in continents.get(w, [])}
+                island = "island" in said or token.lemma_.lower() in {"island", "archipelago"}
+                if not wanted and not island:
+                    continue  # "the country", "the small state": no clue which
+                points = {compass[w] for w in said if w in compass}
+                first = next(t for t in token.subtree if t.i <= token.i)
+                start = sentence.start + first.idx
+                key = self._described(res, start, wanted, points, island)
+                if key is None:
+                    continue
+                end = sentence.start + token.idx + len(token.text)
+                text = article.text[start:end]
+                res.mention(Mention(text, start, end, sentence.index, "DESC", key), article)
+
+    def _described(
+        self, res: Resolution, before: int, continents: set[str], points: set[str], island: bool
+    ) -> str | None:
+        """The most recently named country that fits a description, before offset ``before``."""
+        named = sorted(
+            (m for m in res.mentions if m.key and m.start < before and not m.literal),
+            key=lambda m: m.start,
+            reverse=True,
+        )
+        for mention in named:
+            place = self.gazetteer.by_key(mention.key)  # type: ignore[arg-type]
+            if place is None or place.type != "Country":
+                continue
+            if continents and place.continent not in continents:
+                continue
+            split = {
+                s for s in self.gazetteer.subregions(place.continent) if any(p in s for p in points)
+            }
+            if split and place.subregion not in split:
+                continue  # the data splits this continent by compass: the country must fit
+            if island and not place.island:
+                continue
+            return mention.key
+        return None
 
     def _add_place(self, place: Place, res: Resolution) -> None:
         """Add a place, and for a region the country it is part of."""
