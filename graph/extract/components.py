@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ _RECIPIENT_PREPS = {
     "invest": {"in", "to", "for"},
     "lend": {"to", "for"},
 }
+_DEAL_WORDS = {
+    "deal", "deals", "agreement", "agreements", "arrangement", "pact", "accord", "memorandum",
+    "protocol", "treaty", "partnership", "compact", "package", "scheme", "declaration",
+}  # fmt: skip
 _HELP_VERBS = {"help", "support", "assist", "aid", "enable", "back", "bolster", "prop"}
 _PEOPLE_NOUNS = {
     "refugee", "migrant", "people", "person", "asylum", "seeker", "national", "citizen",
@@ -636,6 +641,15 @@ class DealExtractor:
                         payees.extend(_recipients(pobj))
             if not payees:  # "promised $20bn to help X": who the money is to help
                 payees.extend(_helped(cue))
+            deal = cue.head if cue.dep_ == "relcl" else None
+            relative = any(c.dep_ == "nsubj" and c.lower_ in {"which", "that"} for c in children)
+            if deal is not None and relative and deal.lower_ in _DEAL_WORDS:
+                # "X's memorandum with Y, which promised €105m": the deal's sides pay and are paid
+                for child in deal.children:
+                    if child.dep_ == "poss":
+                        payers.extend(_with_conjuncts(child))
+                    elif child.dep_ == "prep" and child.lower_ == "with" and not payees:
+                        payees.extend(t for g in child.children for t in _recipients(g))
             written_before = _place_just_before(cue)  # "the UK will pay": plainer than a parse
             if written_before:
                 payers = written_before
@@ -718,94 +732,207 @@ NAME_PARTICLES = {
     "von", "van", "der", "den", "de", "da", "di", "del", "della", "la", "le", "bin", "al",
     "el", "ter",
 }  # fmt: skip
-_TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
-_NOT_NAME_WORDS = {
-    "chancellor",
-    "secretary",
-    "commissioner",
-    "mayor",
-    "king",
-    "queen",
-    "prince",
-    "general",
-    "judge",
-    "chief",
-    "government",
-    "ministry",
-    "coast",
-    "border",
-    "army",
-    "navy",
-    "police",
-    "parliament",
-    "president",
-    "minister",
-    "embassy",
-    "airport",
-    "university",
-    "bank",
-    "city",
-    "province",
-}
+LEXICON = PATTERN_DIR / "actor_types.json"
+_ROMAN = re.compile(r"^[IVX]{1,4}$")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, list[str]]:
+    """Words that tell an actor's kind (``patterns/actor_types.json``): government bodies,
+    parties, organisations, programmes, job titles and honorifics."""
+    data: dict[str, list[str]] = json.loads(LEXICON.read_text(encoding="utf-8"))
+    return data
+
+
+@lru_cache(maxsize=1)
+def _word_sets() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in lexicon().items() if isinstance(v, list)}
+
+
+@dataclass
+class _Ent:
+    """An entity span of the name guard's, by token offsets, while it is being mended."""
+
+    start: int
+    end: int
+    label: str
+    ident: str
 
 
 @Language.component("pg_name_guard")
 def name_guard(doc: Doc) -> Doc:
-    """Fix what a gazetteer-first pipeline gets wrong about people's names.
+    """Fix what a gazetteer-first pipeline and a small model get wrong about people's names.
 
-    A place name followed by an untagged proper noun is a person's name ("Chad Novak", not
-    the country Chad); a name ending in a particle goes on to the surname ("Ana de" +
-    "Souza"), even where the model took the surname for a place; and a courtesy title belongs
-    to the name it precedes ("Ms Novak").
+    - A place name followed by an untagged proper noun is a person's name ("Chad Novak", not
+      the country Chad).
+    - A name ending in particles goes on to the surname ("Ursula von" + "der Leyen"), even
+      where the model took the surname for a place.
+    - An honorific and the capitalised words after it are a name ("Lord Reed", "Dame Meg
+      Hillier", "King Abdullah II"), and a courtesy title belongs to the name it follows.
+    - A name written after a job title is a person even if the model said organisation
+      ("spokeswoman Yolande Makolo"); one written after an organisation noun is not a person
+      ("the NGO Caminando Fronteras").
+    - Places and job words the model put in front of a name are not part of it ("Rwandan
+      Foreign" of "Rwandan Foreign Minister X" is no one).
     """
-    ents = list(doc.ents)
-    spans: list[Span] = []
+    words = _word_sets()
+    spans = [_Ent(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
     changed = False
     index = 0
-    while index < len(ents):
-        ent = ents[index]
-        start, end, label = ent.start, ent.end, ent.label_
-        if label in {"GPE", "NORP"} and len(ent) == 1 and ent[0].pos_ == "PROPN":
+    while index < len(spans):
+        current = spans[index]
+        start, end, label, ident = current.start, current.end, current.label, current.ident
+        was = (start, end, label)
+        if label in {"GPE", "NORP"} and end - start == 1 and doc[start].pos_ == "PROPN":
             while end < len(doc) and _bare_name_word(doc[end]):
                 end += 1
-            if end > ent.end:
+            if end > was[1]:
                 label = "PERSON"
         if label == "PERSON":
             while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES:
-                following = ents[index + 1] if index + 1 < len(ents) else None
-                if _bare_name_word(doc[end]):
+                following = spans[index + 1] if index + 1 < len(spans) else None
+                if doc[end].lower_ in NAME_PARTICLES or _bare_name_word(doc[end]):
                     end += 1
                 elif (
                     following is not None
                     and following.start == end
-                    and len(following) == 1
-                    and not following.ent_id_
+                    and following.end - following.start == 1
+                    and not following.ident
                     and doc[end].pos_ == "PROPN"
                 ):
                     end += 1  # the model's own guess, not a gazetteer place
-                    index += 1
+                    spans.pop(index + 1)
                 else:
                     break
             while start > 0 and _bare_name_word(doc[start - 1]):
                 start -= 1  # "Enver" + "Solomon"
             if start > 0:
                 before = doc[start - 1]
-                if before.lower_.rstrip(".") in _TITLE_WORDS and not before.ent_type_:
+                if before.lower_.rstrip(".") in words["honorifics"] and not before.ent_type_:
                     start -= 1
-        if (start, end, label) != (ent.start, ent.end, ent.label_):
+            if start > 0 and doc[start - 1].lower_ in words["organisation_nouns"]:
+                label = "ORG"  # "the NGO Caminando Fronteras"
+        if label == "ORG" and _looks_named_after_a_role(doc, start, end, words):
+            label = "PERSON"  # "government spokeswoman Yolande Makolo"
+        if label == "PERSON":
+            named_body = _organisation_end(doc, end, words)
+            if named_body:  # "U.K. Supreme" + "Court", "Civil Liberties" + "Union": a body
+                end, label = named_body, "ORG"
+            else:
+                start = _without_leading_places(doc, start, end, words)
+                if start >= end:
+                    label = ""
+        if (start, end, label) != was:
             changed = True
-        keeps_id = label == ent.label_ and (start, end) == (ent.start, ent.end)
-        spans.append(Span(doc, start, end, label=label, span_id=ent.ent_id_ if keeps_id else ""))
+            ident = ident if (start, end, label) == was else ""
+        spans[index] = _Ent(start, end, label, ident)
         index += 1
+    honoured = _honorific_names(doc, spans, words)
+    if honoured is not None:
+        spans, changed = honoured, True
     if changed:
-        doc.ents = spans
+        kept = sorted((s for s in spans if s.label and s.start < s.end), key=lambda s: s.start)
+        doc.ents = [Span(doc, s.start, s.end, label=s.label, span_id=s.ident) for s in kept]
     return doc
 
 
+def _looks_named_after_a_role(doc: Doc, start: int, end: int, words: dict) -> bool:
+    """Whether an organisation span is a name written after a job title ("spokeswoman X")."""
+    tokens = doc[start:end]
+    return (
+        start > 0
+        and doc[start - 1].lower_ in words["role_nouns"]
+        and 2 <= len(tokens) <= 3
+        and all(t.pos_ == "PROPN" and t.is_title for t in tokens)
+        and not {t.lower_ for t in tokens}
+        & (words["organisation_words"] | words["government_words"])
+    )
+
+
+def _organisation_end(doc: Doc, end: int, words: dict) -> int | None:
+    """Where an organisation's name ends, when the capitalised words right after a span
+    close with a word of institutions ("… Supreme Court", "… Port Holdings"); else None."""
+    bodies = words["organisation_words"] | words["government_words"]
+    for index in range(end, min(end + 3, len(doc))):
+        token = doc[index]
+        if not (token.is_title or token.is_upper) or token.ent_type_ not in {"", "ORG"}:
+            return None
+        if token.lower_ in bodies:
+            return index + 1
+    return None
+
+
+def _without_leading_places(doc: Doc, start: int, end: int, words: dict) -> int:
+    """Where a person span really starts: after any place, nationality or job word the model
+    took into it ("Mediterranean Dubravka Šuica", "Rwandan Foreign")."""
+    from graph.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+
+    def not_a_name(token: Token) -> bool:
+        if token.lower_ in words["role_words"] or token.lower_ in words["role_nouns"]:
+            return True
+        place = gazetteer.lookup(token.text) if token.is_title else None
+        # a nationality or a region is no one's name; a country's may be ("Chad Novak")
+        return place is not None and (
+            place.code is None or token.lower_ in {d.lower() for d in place.demonyms}
+        )
+
+    while start < end and not_a_name(doc[start]):
+        start += 1
+    return start
+
+
+def _honorific_names(doc: Doc, spans: list[_Ent], words: dict) -> list[_Ent] | None:
+    """Spans with every "honorific + capitalised words" written as a person's name ("Lord
+    Reed", "Dame Meg Hillier", "King Abdullah II"), in place of whatever the model had there;
+    None if there is none to add."""
+    owner = {i: s for s in spans for i in range(s.start, s.end) if s.label}
+    added = False
+    for token in doc:
+        if token.lower_.rstrip(".") not in words["honorifics"] or not token.text[:1].isupper():
+            continue
+        other = owner.get(token.i)
+        if other is not None and other.label != "PERSON":
+            continue
+        end = token.i + 1
+        while end < len(doc) and (
+            (
+                doc[end].pos_ == "PROPN"
+                and doc[end].is_title
+                and doc[end].lower_ not in words["role_nouns"]
+            )
+            or (_ROMAN.match(doc[end].text) and end > token.i + 1)
+        ):
+            held = owner.get(end)
+            if held is not None and held.label != "PERSON":
+                break
+            end += 1
+        if end == token.i + 1:
+            continue
+        covered = [s for s in spans if s.label and s.start < end and token.i < s.end]
+        if any(s.label != "PERSON" for s in covered):
+            continue
+        if len(covered) == 1 and covered[0].start <= token.i and covered[0].end >= end:
+            continue  # the model's name already holds it
+        for s in covered:
+            s.label = ""
+        span = _Ent(token.i, end, "PERSON", "")
+        spans.append(span)
+        for i in range(token.i, end):
+            owner[i] = span
+        added = True
+    return spans if added else None
+
+
 def _bare_name_word(token: Token) -> bool:
+    words = _word_sets()
     return (
         token.pos_ == "PROPN"
         and not token.ent_type_
         and token.is_title
-        and token.lower_ not in _NOT_NAME_WORDS
+        and token.lower_ not in words["role_nouns"]
+        and token.lower_ not in words["government_words"]
+        and token.lower_ not in words["organisation_words"]
+        and token.lower_ not in words["place_nouns"]
     )

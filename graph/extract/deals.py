@@ -197,10 +197,12 @@ class DealReader:
         pending = Cluster()
         for sentence, doc in zip(self.article.sentences, self.docs, strict=True):
             clauses = clauses_of(doc)
+            whole = facts_of(doc)
             if not any(facts.about_deals for facts in clauses):
                 continue
+            if not (whole.deal_terms or whole.payment or whole.purposes or whole.amounts):
+                continue  # "travelled to X for talks with its prime minister": no deal said
             # a stand-in ("officials", "it") is never one of the sentence's counterparties
-            whole = facts_of(doc)
             self._not_stand_in = set(
                 self._places(
                     sentence.index, [*whole.counterparties, *whole.payees], stand_ins=False

@@ -8,22 +8,18 @@ and role references ("the Chancellor") join the person who holds the role.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Token
 
-from graph.extract.components import LOCATIVE_PREPS, NAME_PARTICLES, CharSpan, facts_of
+from graph.extract.components import LOCATIVE_PREPS, NAME_PARTICLES, CharSpan, facts_of, lexicon
 from graph.gazetteer import Gazetteer, Place, fold
 from graph.model import Actor, ActorType, Article, Evidence
 from graph.vocab import slug
 
-LEXICON = Path(__file__).parent / "patterns" / "actor_types.json"
 PLACE_LABELS = {"GPE", "LOC", "NORP", "ORG", "FAC"}
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor|president|premier|"
@@ -32,13 +28,6 @@ TITLES = re.compile(
 )
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 FUZZY_NAME = 85
-
-
-@cache
-def lexicon() -> dict[str, list[str]]:
-    """Words that tell an organisation's kind: government bodies, political parties, generic."""
-    data: dict[str, list[str]] = json.loads(LEXICON.read_text(encoding="utf-8"))
-    return data
 
 
 @dataclass
@@ -144,19 +133,38 @@ def organisation_type(name: str) -> ActorType:
     return "Organisation"
 
 
-def _looks_like_a_name(text: str) -> bool:
-    """Whether a PERSON mention can be a person's name: words, capitalised, and none of them
-    a word of institutions ("European Council", "Rwanda Act") or a number ("7.4bn")."""
+def person_kind(text: str) -> str | None:
+    """What a mention the model called a person is: "Person" for a name; "Organisation" for
+    an organisation's name ("China Merchants Port Holdings", "Ancestral Justice Network");
+    None for what is no actor at all (a programme, a law, a deal: "Migrant Protection
+    Protocols", "Jordan Compact", "Rwanda Act") or no name ("7.4bn")."""
     name = person_name(text)
     words = name.split()
     if not words or any(ch.isdigit() for ch in name):
-        return False
+        return None
     lex = lexicon()
-    institution = set(lex["government_words"]) | set(lex["party_words"])
-    institution |= {"act", "bill", "law", "council", "union", "summit", "treaty"}
-    if {w.lower() for w in words} & institution or name.lower() in lex["parties"]:
-        return False
-    return all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words)
+    lower = {w.lower().strip(",.") for w in words}
+    if lower & set(lex["programme_words"]):
+        return None
+    if lower & (set(lex["government_words"]) | set(lex["party_words"])):
+        return None
+    if name.lower() in lex["parties"]:
+        return None
+    if lower & set(lex["organisation_words"]):
+        return "Organisation"
+    if not all(w[:1].isupper() or _particle(w) for w in words):
+        return None
+    return "Person"
+
+
+def _particle(word: str) -> bool:
+    """A name particle, on its own or before a hyphen ("von", "al-Sudani", "bin")."""
+    return word.lower() in NAME_PARTICLES or word.split("-", 1)[0].lower() in NAME_PARTICLES
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """Whether a PERSON mention can be a person's name."""
+    return person_kind(text) == "Person"
 
 
 def _initials(name: str) -> str:
@@ -204,9 +212,11 @@ class Resolver:
                         single and self.gazetteer.find_subdivision(text) is not None
                     ):
                         label = "GPE"  # the model's person is a place ("Kigali", "Kent")
-                    elif _looks_like_a_name(text):
+                    elif (kind := person_kind(text)) == "Person":
                         people.append(mention)
                         continue
+                    elif kind == "Organisation":
+                        label = "ORG"
                     else:
                         continue
                 if label not in PLACE_LABELS:
@@ -236,6 +246,10 @@ class Resolver:
                 elif label in {"ORG", "FAC"} or (label == "NORP" and text[:1].isupper()):
                     if label == "NORP" and organisation_type(text) != "PoliticalParty":
                         continue
+                    if _heads_a_government(article.text, mention.end) and person_kind(text):
+                        mention.label = "HEAD"  # "the Trump administration": a person
+                        people.append(mention)
+                        continue
                     orgs.append(mention)
 
         countries = [a.iso_code for a in res.actors.values() if a.type == "Country" and a.iso_code]
@@ -247,8 +261,9 @@ class Resolver:
                 res.mention(mention, article)
 
         self._descriptions(article, docs, res)
-        self._organisations(orgs, res, article)
         self._people(people, res, article)
+        orgs = self._people_named_as_organisations(orgs, res, article)
+        self._organisations(orgs, res, article)
         self._roles(article, docs, res)
         return res
 
@@ -350,7 +365,11 @@ class Resolver:
                 clusters.append([name])
             else:
                 target.append(name)
-        titled = {person_name(m.text) for m in people if TITLES.match(clean_name(m.text))}
+        titled = {
+            person_name(m.text)
+            for m in people
+            if TITLES.match(clean_name(m.text)) or m.label == "HEAD"
+        }
         for cluster in clusters:
             label = cluster[0]
             if len(label.split()) == 1 and not titled & set(cluster):
@@ -365,6 +384,35 @@ class Resolver:
                 mention.text = clean_name(mention.text)
                 mention.key = canonical[name]
                 res.mention(mention, article)
+
+    def _people_named_as_organisations(
+        self, orgs: list[Mention], res: Resolution, article: Article
+    ) -> list[Mention]:
+        """The organisation mentions that are the article's people by name ("Starmer" in a
+        headline, "Olaf Scholz's" before "government"): joined to them; the rest returned."""
+        people = [a for a in res.actors.values() if a.type == "Person"]
+        rest = []
+        for mention in orgs:
+            name = person_name(mention.text)
+            words = name.split()
+            person = next(
+                (
+                    p
+                    for p in people
+                    if len(words) <= 3
+                    and all(w[:1].isupper() or _particle(w) for w in words)
+                    and (_same_person(name, p.label) or _same_person(p.label, name))
+                    and _name_tokens(name)[-1] == _name_tokens(p.label)[-1]
+                ),
+                None,
+            )
+            if person is None:
+                rest.append(mention)
+                continue
+            mention.text = clean_name(mention.text)
+            mention.key = person.key
+            res.mention(mention, article)
+        return rest
 
     def _roles(self, article: Article, docs: list[Doc], res: Resolution) -> None:
         """Role references ("the Chancellor", "Italy's prime minister X", "X, the Home
@@ -441,6 +489,15 @@ class Resolver:
         return min(free, key=lambda p: min_start(res, p.key)).key
 
 
+_GOVERNMENT_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:administration|government|cabinet|presidency)\b")
+
+
+def _heads_a_government(text: str, end: int) -> bool:
+    """Whether a name is followed by "administration" or "'s government": the name of the
+    person who leads it ("the Trump administration", "Olaf Scholz's government")."""
+    return bool(_GOVERNMENT_AFTER.match(text[end : end + 20]))
+
+
 def _locative(token: Token) -> bool:
     """Whether a name is the object of a preposition of place ("talks in New York", "a
     centre in Albania"): it names where, not who."""
@@ -475,8 +532,8 @@ def _same_person(name: str, full: str) -> bool:
         return False
     if a == b:
         return True
-    if len(a) == 1:
-        return fuzz.ratio(a[0], b[-1]) >= FUZZY_NAME - 5
+    if len(a) == 1:  # a surname, or a given name ("Sir Keir" for Keir Starmer)
+        return fuzz.ratio(a[0], b[-1]) >= FUZZY_NAME - 5 or (len(b) > 1 and a[0] == b[0])
     if len(a) < len(b) and b[-len(a) :] == a:
         return True  # "von der Leyen" in "Ursula von der Leyen"
     if len(a) == len(b):
