@@ -532,7 +532,7 @@ def _same_person(name: str, full: str) -> bool:
         return False
     if a == b:
         return True
-    if len(a) == 1:  # a surname, or a given name ("Sir Keir" for Keir Starmer)
+    if len(a) == 1:  # a surname, or a given name ("Sir Ian" for Ian Novak)
         return fuzz.ratio(a[0], b[-1]) >= FUZZY_NAME - 5 or (len(b) > 1 and a[0] == b[0])
     if len(a) < len(b) and b[-len(a) :] == a:
         return True  # "von der Leyen" in "Ursula von der Leyen"
