@@ -2,7 +2,7 @@
 
 The expected layout is the one news exports use: the headline on the first line, an optional
 standfirst on the second, a byline ``by NAME · OUTLET`` (often glued to the first sentence by
-the export: ``The MirrorKeir Starmer has…``), then one paragraph per line.
+the export: ``The DailyIan Novak has…``), then one paragraph per line.
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ def parse_url(value: str | None, name: str = "--url") -> str | None:
 def split_byline(line: str, outlet: str | None = None) -> tuple[str | None, str | None, str]:
     """Split ``by NAME · OUTLET<first sentence>`` into author, outlet and the sentence text.
 
-    >>> split_byline("by Dave Burke · The DailyThe minister said so.")
-    ('Dave Burke', 'The Daily', 'The minister said so.')
+    >>> split_byline("by Ian Novak · The DailyThe minister said so.")
+    ('Ian Novak', 'The Daily', 'The minister said so.')
     >>> split_byline("A normal first sentence.")
     (None, None, 'A normal first sentence.')
     """
@@ -249,7 +249,7 @@ _PLACE_WORDS = r"[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*"
 _DATELINE_LINE = re.compile(
     rf"^(?P<place>{_PLACE_WORDS}(?:(?:,|\s+and)\s+{_PLACE_WORDS})*),\s+(?P<date>{_DAY_MONTH_YEAR})$"
 )
-# GOV.UK's front matter: "From: Home Office and The Rt Hon …", "Published 13 December 2022"
+# GOV.UK's front matter: "From: Department of Examples and The Rt Hon …", "Published 1 May 2020"
 _FROM_LINE = re.compile(r"^From:\s*(?P<who>.+)$")
 _PUBLISHED_LINE = re.compile(
     rf"^(?:Published|Updated|Last\s+updated)\s*:?\s*(?P<date>{_DAY_MONTH_YEAR})$", re.IGNORECASE

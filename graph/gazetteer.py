@@ -447,7 +447,7 @@ class Gazetteer:
         return self._subregions[continent]
 
     def description_words(self) -> dict[str, Any]:
-        """The words of descriptions that stand for a country ("the east African country"):
+        """The words of descriptions that stand for a country ("the central Asian republic"):
         continents, compass words and nouns, from ``continents.json``."""
         return dict(_load_json("continents.json")["descriptions"])
 

@@ -189,7 +189,7 @@ def _gives_money(verb: Token) -> bool:
 
 def _named_elsewise(deal: Token) -> bool:
     """Whether a capitalised deal word is the name of a policy or law rather than a deal
-    between parties ("the Pact on Migration and Asylum"): inside a sentence, with no party
+    between parties ("the Charter on Ports and Fisheries"): inside a sentence, with no party
     named beside it (a place among its modifiers, "with X", "between X and Y")."""
     if not deal.is_title or deal.i == 0 or deal.is_sent_start:
         return False
@@ -218,7 +218,7 @@ def _named_sides(deal: Token) -> list[Token]:
 
 
 def _places_in(token: Token) -> list[Token]:
-    """The places named inside a phrase ("the coastguards of Libya and Tunisia"), leaving out
+    """The places named inside a phrase ("the coastguards of Chile and Peru"), leaving out
     where something stands ("centres in Albania")."""
     return [
         t
@@ -231,7 +231,7 @@ def _places_in(token: Token) -> list[Token]:
 
 def _recipients(token: Token) -> list[Token]:
     """Who an object of paying names: itself and its conjuncts when it is a place ("pay
-    Ghana and Peru"), else the places inside it ("fund the coastguards of Libya", "for Iraqi
+    Ghana and Peru"), else the places inside it ("fund the coastguards of Chile", "for Peruvian
     border forces"), but not the nationality of people the money is for ("support for Syrian
     refugees") nor where something stands ("centres in Albania")."""
     if _in_place(token):
@@ -765,13 +765,13 @@ def name_guard(doc: Doc) -> Doc:
 
     - A place name followed by an untagged proper noun is a person's name ("Chad Novak", not
       the country Chad).
-    - A name ending in particles goes on to the surname ("Ursula von" + "der Leyen"), even
+    - A name ending in particles goes on to the surname ("Ana van" + "der Berg"), even
       where the model took the surname for a place.
-    - An honorific and the capitalised words after it are a name ("Lord Reed", "Dame Meg
-      Hillier", "King Abdullah II"), and a courtesy title belongs to the name it follows.
+    - An honorific and the capitalised words after it are a name ("Lord Fenwick", "Dame Ada
+      Quill", "King Omar III"), and a courtesy title belongs to the name it follows.
     - A name written after a job title is a person even if the model said organisation
-      ("spokeswoman Yolande Makolo"); one written after an organisation noun is not a person
-      ("the NGO Caminando Fronteras").
+      ("spokeswoman Aline Mutesi"); one written after an organisation noun is not a person
+      ("the NGO Mar Abierto").
     - Places and job words the model put in front of a name are not part of it ("Rwandan
       Foreign" of "Rwandan Foreign Minister X" is no one).
     """
@@ -805,15 +805,15 @@ def name_guard(doc: Doc) -> Doc:
                 else:
                     break
             while start > 0 and _bare_name_word(doc[start - 1]):
-                start -= 1  # "Enver" + "Solomon"
+                start -= 1  # "Ivo" + "Karlsson"
             if start > 0:
                 before = doc[start - 1]
                 if before.lower_.rstrip(".") in words["honorifics"] and not before.ent_type_:
                     start -= 1
             if start > 0 and doc[start - 1].lower_ in words["organisation_nouns"]:
-                label = "ORG"  # "the NGO Caminando Fronteras"
+                label = "ORG"  # "the NGO Mar Abierto"
         if label == "ORG" and _looks_named_after_a_role(doc, start, end, words):
-            label = "PERSON"  # "government spokeswoman Yolande Makolo"
+            label = "PERSON"  # "government spokeswoman Aline Mutesi"
         if label == "PERSON":
             named_body = _organisation_end(doc, end, words)
             if named_body:  # "U.K. Supreme" + "Court", "Civil Liberties" + "Union": a body
@@ -885,7 +885,7 @@ def _without_leading_places(doc: Doc, start: int, end: int, words: dict) -> int:
 
 def _honorific_names(doc: Doc, spans: list[_Ent], words: dict) -> list[_Ent] | None:
     """Spans with every "honorific + capitalised words" written as a person's name ("Lord
-    Reed", "Dame Meg Hillier", "King Abdullah II"), in place of whatever the model had there;
+    Fenwick", "Dame Ada Quill", "King Omar III"), in place of whatever the model had there;
     None if there is none to add."""
     owner = {i: s for s in spans for i in range(s.start, s.end) if s.label}
     added = False

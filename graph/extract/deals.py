@@ -129,7 +129,7 @@ class DealReader:
 
     def _is_stand_in(self, sentence: int, span: tuple[int, int], found: list[str]) -> bool:
         """Whether a phrase stands for a state without naming it: "the government", "its",
-        "the Trump administration", "Mr X's government", or a state body such as a ministry
+        "the Novak administration", "Mr X's government", or a state body such as a ministry
         or a court (a Government actor no country is named for)."""
         offset = self.article.sentences[sentence].start
         text = self.article.text[offset + span[0] : offset + span[1]].strip().lower()
@@ -137,7 +137,7 @@ class DealReader:
         if text in STAND_INS:
             return True
         kinds = {self.res.actors[k].type for k in found}
-        if text.rsplit(" ", 1)[-1] in STAND_INS - PRONOUNS:  # "the Trump administration"
+        if text.rsplit(" ", 1)[-1] in STAND_INS - PRONOUNS:  # "the Novak administration"
             return bool(kinds) and kinds <= {"Person", "Organisation"}
         return kinds == {"Government"}
 
