@@ -864,7 +864,7 @@ def _organisation_end(doc: Doc, end: int, words: dict) -> int | None:
 
 def _without_leading_places(doc: Doc, start: int, end: int, words: dict) -> int:
     """Where a person span really starts: after any place, nationality or job word the model
-    took into it ("Mediterranean Dubravka Šuica", "Rwandan Foreign")."""
+    took into it ("Caribbean Ana Lind", "Peruvian Foreign")."""
     from graph.gazetteer import default_gazetteer
 
     gazetteer = default_gazetteer()
