@@ -217,7 +217,13 @@ class DealReader:
         homes = self._homes(clusters)
         deals: list[Deal] = []
         for cluster in clusters:
-            deals.extend(self._deals(cluster, homes))
+            partners = [
+                k
+                for other in reversed(clusters)
+                if other is not cluster and set(cluster.initiators) & self._sides(other)
+                for k in self._sides(other) - set(cluster.initiators)
+            ]
+            deals.extend(self._deals(cluster, homes, partners))
         return self._merge(deals)
 
     def _read_clause(
@@ -300,6 +306,10 @@ class DealReader:
                 return cluster
         return None
 
+    @staticmethod
+    def _sides(cluster: Cluster) -> set[str]:
+        return set(cluster.initiators) | set(cluster.counterparties)
+
     def _homes(self, clusters: list[Cluster]) -> list[str]:
         """The countries an article's unattributed deals may belong to, likeliest first: those
         that initiate or pay in its other deals, then its countries by how often it names them
@@ -313,7 +323,7 @@ class DealReader:
         ranked = [k for k, _ in initiating.most_common()]
         return ranked + [k for k, _ in mentions.most_common() if k not in ranked]
 
-    def _deals(self, cluster: Cluster, homes: list[str]) -> list[Deal]:
+    def _deals(self, cluster: Cluster, homes: list[str], partners: list[str]) -> list[Deal]:
         # a deal with no named initiator is the article's home country's, and never a deal of
         # a country with itself: the home is the likeliest country not on the other side
         other_side = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
@@ -345,6 +355,13 @@ class DealReader:
             _extend(group, [top, key] if top != key else [key])
         if not groups and len(initiators) >= 2:
             groups[initiators[0]] = list(initiators)  # "A and B signed a deal": between them
+        if not groups and len(initiators) == 1 and cluster.statuses:
+            # "Iraq has agreed to take back its nationals under an agreement": a deal has two
+            # sides; the one not named is the side's partner in the article's other deals,
+            # else the article's home country
+            other = next((h for h in [*partners, *homes] if h not in initiators), None)
+            if other is not None:
+                groups[other] = [other]
         status = self._status(cluster)
         purposes = [p for p in PURPOSES if p in cluster.purposes]
         amount = parse_amount(cluster.amounts[0]) if cluster.amounts else None
