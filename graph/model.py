@@ -141,6 +141,10 @@ class Deal:
     currency: str | None = None
     criticised_by: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # what tells this deal from another one between the same parties that the article also
+    # reports ("2023" for the package agreed in 2023, or "2" for the second); None for the
+    # deal the parties alone name
+    distinction: str | None = None
 
 
 @dataclass

@@ -35,9 +35,13 @@ def article_graph_iri(extraction: Extraction) -> URIRef:
 
 
 def deal_label(deal: Deal, extraction: Extraction) -> str:
-    """A readable label: the parties' labels, payers first."""
+    """A readable label: the parties' labels, payers first, then what tells it from another
+    deal between them."""
     ordered = list(dict.fromkeys([*deal.payers, *deal.parties]))
-    return " – ".join(extraction.actor(key).label for key in ordered)
+    label = " – ".join(extraction.actor(key).label for key in ordered)
+    if deal.distinction:  # another deal between the same parties: "… (2023)"
+        label += f" ({deal.distinction})"
+    return label
 
 
 def to_graph(extraction: Extraction) -> Graph:
@@ -98,7 +102,7 @@ def to_graph(extraction: Extraction) -> Graph:
         graph.add((art, SDO.publisher, node))
 
     for deal in extraction.deals:
-        node = deal_iri([str(actor_iri(key)) for key in deal.parties])
+        node = deal_iri([str(actor_iri(key)) for key in deal.parties], deal.distinction)
         graph.add((node, RDF.type, PG.Deal))
         graph.add((node, RDFS.label, Literal(deal_label(deal, extraction))))
         for key in deal.parties:

@@ -209,9 +209,16 @@ def article_iri(key: str) -> URIRef:
     return ID["article/" + key]
 
 
-def deal_iri(party_keys: list[str]) -> URIRef:
-    """The IRI of a deal: its identity is its set of parties, not the article that reported it."""
-    return ID["deal/" + digest(*sorted(set(party_keys)))]
+def deal_iri(party_keys: list[str], distinction: str | None = None) -> URIRef:
+    """The IRI of a deal: its identity is its set of parties, not the article that reported
+    it, and, for a second deal between the same parties, what tells the two apart (the year
+    it is dated by, or its place in the article).
+
+    >>> deal_iri(["a", "b"]) == deal_iri(["b", "a"]) != deal_iri(["a", "b"], "2023")
+    True
+    """
+    parts = sorted(set(party_keys))
+    return ID["deal/" + (digest(*parts, f"#{distinction}") if distinction else digest(*parts))]
 
 
 def status_iri(name: str) -> URIRef:

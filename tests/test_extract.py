@@ -538,3 +538,20 @@ def test_extract_a_description_stands_for_the_last_country_of_its_region(tmp_pat
     assert "The east African country" in mentions["RW"]  # Africa, named last before it
     assert "The island nation" in mentions["MU"]  # not France, named later: no land border
     assert not {"The east African country", "The island nation"} & mentions["GB"]
+
+
+@pytest.mark.model
+def test_extract_two_deals_between_the_same_parties_stay_two(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru sign a border agreement\n"
+        "Chile and Peru signed a border agreement on Monday to stop smuggling.\n"
+        "The two leaders also signed a separate package of trade deals worth $2bn.\n"
+        "The agreement replaces the border treaty the two countries agreed in 2003.\n",
+    )
+
+    chile_peru = [d for d in deals if {p["iso_code"] for p in d["parties"]} == {"CL", "PE"}]
+    assert len(chile_peru) >= 2, deals
+    assert len({d["iri"] for d in chile_peru}) == len(chile_peru)
+    assert len({d["label"] for d in chile_peru}) == len(chile_peru)
+    assert "$2bn" in {d["amount"] for d in chile_peru}

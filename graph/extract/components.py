@@ -57,6 +57,11 @@ _DEMAND_VERBS = {
 }
 _ANAPHORIC = {"such", "these", "those", "this", "that", "the", "any", "its", "their", "same"}
 _SIMILAR = {"similar", "comparable", "same", "equivalent", "parallel"}
+_DISTINCT = {
+    "separate", "another", "second", "third", "earlier", "previous", "former", "older",
+    "different", "prior", "parallel", "further",
+}  # fmt: skip
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PARTY_PREPS = {"with", "between", "among", "involving"}
 _AGREE_VERBS = {"agree", "sign", "reach", "negotiate", "strike", "talk", "conclude", "seal", "ink"}
 _PAYEE_IS_OBJECT = {"pay", "fund", "finance", "bankroll", "compensate", "reward"}
@@ -111,6 +116,15 @@ class SentenceFacts:
     roles: list[tuple[str, CharSpan]] = field(default_factory=list)
     part_of: list[tuple[CharSpan, CharSpan]] = field(default_factory=list)
     payment: bool = False
+    # what tells one deal from another between the same parties: "a separate package", "an
+    # earlier arrangement" (distinct), the year a deal is dated by ("agreed in 2016", "the 2003
+    # treaty"), and whether it is written as a bare "the deal" (the one already spoken of) or
+    # with "a"/"an" (a new one)
+    distinct: bool = False
+    years: list[str] = field(default_factory=list)
+    bare: bool = False
+    indefinite: bool = False
+    deal_amounts: list[str] = field(default_factory=list)
 
     @property
     def about_deals(self) -> bool:
@@ -185,6 +199,39 @@ def _is_money(token: Token) -> bool:
 def _gives_money(verb: Token) -> bool:
     """Whether a giving verb (give, provide, offer, pledge) gives money: its object is one."""
     return any(c.dep_ in {"dobj", "nsubjpass"} and _is_money(c) for c in verb.children)
+
+
+def _deal_years(deal: Token) -> list[str]:
+    """The years a deal word is dated by: "the 2003 treaty", "agreed in 2016", "the package
+    that X agreed with Y in 2023", "a deal signed last year in 2019"."""
+    doc = deal.doc
+    places = [deal]
+    if deal.head.pos_ in {"VERB", "AUX"} and deal.dep_ in {"nsubjpass", "dobj", "nsubj"}:
+        places.append(deal.head)  # "the deal was signed in 2022", "signed a deal in 2018"
+    places += [c for c in deal.children if c.dep_ in {"relcl", "acl"}]  # "… agreed in 2016"
+    years: list[str] = []
+    for item in places:
+        for child in item.children:
+            phrase = None
+            if child.dep_ in {"nummod", "compound", "amod", "npadvmod"} and item is deal:
+                phrase = child
+            elif child.dep_ == "prep" and child.lower_ in {"in", "of", "from", "since"}:
+                phrase = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if phrase is None:
+                continue
+            text = doc[phrase.left_edge.i : phrase.right_edge.i + 1].text
+            if phrase.ent_type_ in {"DATE", ""}:
+                years.extend(y for y in _YEAR.findall(text) if y not in years)
+    return years
+
+
+def _bare_definite(deal: Token) -> bool:
+    """Whether a deal word is written as "the deal", "the agreement": the one already spoken
+    of, with nothing else to tell it apart."""
+    children = list(deal.children)
+    return any(
+        c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in children
+    ) and not any(c.dep_ in {"amod", "compound", "nummod", "poss", "nmod"} for c in children)
 
 
 def _named_elsewise(deal: Token) -> bool:
@@ -457,6 +504,23 @@ class DealExtractor:
             modifiers = {child.lower_ for child in token.children if child.dep_ in {"det", "amod"}}
             facts.anaphoric |= bool(modifiers & _ANAPHORIC)
             facts.similar |= bool(modifiers & _SIMILAR)
+            facts.distinct |= bool(modifiers & _DISTINCT)
+            facts.years.extend(y for y in _deal_years(token) if y not in facts.years)
+            facts.bare |= _bare_definite(token)
+            if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in token.children):
+                facts.indefinite = True
+                if token.lemma_.lower() in {"package", "deal"}:
+                    # the amount a new deal is written with: "a £800,000 package", "a
+                    # package of trade deals worth £12.3bn" (not one of a phrase inside it)
+                    own = [doc[token.left_edge.i : token.i + 1].text]
+                    own += [
+                        doc[c.left_edge.i : c.right_edge.i + 1].text
+                        for c in token.children
+                        if c.lower_ in {"worth", "of", "totalling", "totaling", "valued"}
+                    ]
+                    facts.deal_amounts += [
+                        m.group(0).strip() for text in own for m in _AMOUNT.finditer(text)
+                    ]
 
         talk_tokens = [
             span.root for label, span in matches["status_cues"] if label == "negotiating"

@@ -67,6 +67,9 @@ class Cluster:
     sentences: list[int] = field(default_factory=list)
     payment_sentences: list[int] = field(default_factory=list)
     similar_to: Cluster | None = None
+    year: str | None = None  # the year it is dated by, where the article says
+    named: bool = False  # whether a deal word ("agreement", "package") has named it yet
+    distinction: str | None = None  # what tells it from an earlier deal between the same sides
 
     def absorb(self, other: Cluster) -> None:
         """Take what another (party-less) cluster collected."""
@@ -87,6 +90,7 @@ class DealReader:
         self.docs = docs
         self.res = res
         self._not_stand_in: set[str] = set()
+        self._published_year = str(article.published.year) if article.published else None
 
     def _country(self, key: str) -> str:
         """The country an actor stands for: a place is itself; a person, their nationality."""
@@ -221,7 +225,8 @@ class DealReader:
                 k
                 for other in reversed(clusters)
                 if other is not cluster and set(cluster.initiators) & self._sides(other)
-                for k in self._sides(other) - set(cluster.initiators)
+                for k in [*other.initiators, *other.counterparties]
+                if k not in cluster.initiators
             ]
             deals.extend(self._deals(cluster, homes, partners))
         return self._merge(deals)
@@ -255,16 +260,26 @@ class DealReader:
         if payees and not payers:  # money for X from someone unnamed: X's paid deal
             cluster = self._cluster_for([c for c in clusters if c.payers], [], counterparties)
         cluster = cluster or self._cluster_for(clusters, initiators, counterparties)
+        if cluster is None and not (initiators or counterparties) and facts.about_deals:
+            cluster = current  # "the two leaders also signed a separate package": theirs
+        if cluster is not None and self._another_deal(cluster, facts):
+            cluster = self._split(cluster, facts, clusters)
         if cluster is None and (initiators or counterparties):
             # "a similar arrangement": like the last deal the article described with money
             paying = [c for c in clusters if c.payers]
             template = paying[-1] if paying else current
-            cluster = Cluster(similar_to=template if facts.similar else None)
+            cluster = Cluster(
+                similar_to=template if facts.similar else None,
+                year=facts.years[0] if facts.years else None,
+            )
             if not clusters:
                 cluster.absorb(pending)
             clusters.append(cluster)
         if cluster is None:
             cluster = current or pending
+        if cluster.year is None and facts.years and facts.deal_terms and not cluster.named:
+            cluster.year = facts.years[0]  # the first deal word to name it dates it
+        cluster.named |= bool(facts.deal_terms)
         _extend(cluster.initiators, initiators)
         _extend(cluster.counterparties, counterparties)
         _extend(cluster.payers, payers)
@@ -281,6 +296,35 @@ class DealReader:
         if (payers or payees) and index not in cluster.payment_sentences:
             cluster.payment_sentences.append(index)
         return cluster
+
+    def _another_deal(self, cluster: Cluster, facts: SentenceFacts) -> bool:
+        """Whether a clause names another deal between the sides of ``cluster``: "a separate
+        package", "an earlier arrangement"; a deal dated by another year ("the £480m package
+        agreed in 2023", not a bare "the deal"); a new deal ("a package") with its own amount."""
+        if not facts.deal_terms:
+            return False
+        if facts.distinct:
+            return True
+        year = cluster.year or self._published_year
+        dated = facts.years and year and year not in facts.years and not facts.bare
+        if dated and cluster.named:  # a deal word already named this deal: this is another
+            return True
+        amounts = {" ".join(a.split()) for a in facts.deal_amounts}
+        known = {" ".join(a.split()) for a in cluster.amounts}
+        return bool(amounts and known and not amounts & known)
+
+    def _split(self, cluster: Cluster, facts: SentenceFacts, clusters: list[Cluster]) -> Cluster:
+        """A new cluster for another deal between the sides of ``cluster``."""
+        siblings = [c for c in clusters if self._sides(c) == self._sides(cluster)]
+        other = Cluster(
+            initiators=list(cluster.initiators),
+            counterparties=list(cluster.counterparties),
+            year=facts.years[0] if facts.years else None,
+            named=True,
+        )
+        other.distinction = other.year or str(len(siblings) + 1)
+        clusters.append(other)
+        return other
 
     def _cluster_for(
         self, clusters: list[Cluster], initiators: list[str], counterparties: list[str]
@@ -382,6 +426,7 @@ class DealReader:
                 currency=amount.currency if amount else None,
                 criticised_by=list(cluster.critics),
                 evidence=self._evidence(cluster, group),
+                distinction=cluster.distinction,
             )
             deals.append(deal)
         return deals
@@ -412,9 +457,9 @@ class DealReader:
 
     @staticmethod
     def _merge(deals: list[Deal]) -> list[Deal]:
-        merged: dict[frozenset[str], Deal] = {}
+        merged: dict[tuple[frozenset[str], str | None], Deal] = {}
         for deal in deals:
-            key = frozenset(deal.parties)
+            key = (frozenset(deal.parties), deal.distinction)
             if key not in merged:
                 merged[key] = deal
                 continue
