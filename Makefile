@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 STORE  ?= data/store
 PORT   ?= 8501
 
-.PHONY: install demo ingest-samples serve test test-fast lint format bench clean
+.PHONY: install demo ingest-samples serve test test-fast lint format bench bench-extract clean
 
 install: $(STAMP)
 
@@ -46,6 +46,11 @@ format: install
 # dashboard speed: page load to network drawn for 100, 1,000 and 10,000 deals (bench/README.md)
 bench: install
 	$(BIN)/python -m bench.render --sizes 100 1000 10000 --out bench/results.md
+
+# extraction speed against the plain spaCy model, and against REV's code, side by side
+REV ?= HEAD~1
+bench-extract: install
+	$(BIN)/python -m bench.extract --against $(REV) --out bench/extract.md
 
 
 clean:

@@ -164,3 +164,17 @@ def test_bench_generator_prints_one_line(tmp_path: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     assert out.startswith("bench.synth: 2 deals, ") and " triples in " in out
+
+
+def test_bench_extract_reads_every_annotated_article_and_reports_ratios() -> None:
+    from bench import extract
+
+    paths = extract.articles()
+    here = {"articles": 2, "sentences": 9, "baseline_s": 0.1, "policygraph_s": 0.2, "ratio": 2.0}
+    there = {**here, "policygraph_s": 0.25, "ratio": 2.5}
+
+    text = extract.report(here, there, "abc123")
+
+    assert len(paths) == 45 and all(p.suffix == ".txt" and p.is_file() for p in paths)
+    assert "| 2.00× |" in text and "| abc123 | 0.100 | 0.250 | 2.50× |" in text
+    assert "Cost of the change: 0.80×" in text
