@@ -76,6 +76,9 @@ _DEAL_WORDS = {
     "deal", "deals", "agreement", "agreements", "arrangement", "pact", "accord", "memorandum",
     "protocol", "treaty", "partnership", "compact", "package", "scheme", "declaration",
 }  # fmt: skip
+# verbs of granting money a funding word can be the object of, beside the verbs of paying
+# ("X announced a package" is left out: press releases announce what others pay)
+_GRANTING = {"approve", "extend", "disburse", "unveil", "release", "award", "sanction"}
 _HELP_VERBS = {"help", "support", "assist", "aid", "enable", "back", "bolster", "prop"}
 _PEOPLE_NOUNS = {
     "refugee", "migrant", "people", "person", "asylum", "seeker", "national", "citizen",
@@ -281,11 +284,13 @@ def _recipients(token: Token) -> list[Token]:
     Ghana and Peru"), else the places inside it ("fund the coastguards of Chile", "for Peruvian
     border forces"), but not the nationality of people the money is for ("support for Syrian
     refugees") nor where something stands ("centres in Albania")."""
-    if _in_place(token):
+    if _in_place(token) and token.ent_type_ != "ORG":
         return _with_conjuncts(token)
     if token.lemma_.lower() in _PEOPLE_NOUNS:
         return []
-    return _places_in(token) or _with_conjuncts(token)
+    inside = [t for t in _places_in(token) if t.ent_type_ != "ORG" or t.i == token.i]
+    # a body named for its state ("the State Bank of Pakistan") is paid for that state
+    return inside if inside and any(t.i != token.i for t in inside) else _with_conjuncts(token)
 
 
 def _helped(verb: Token) -> list[Token]:
@@ -295,6 +300,11 @@ def _helped(verb: Token) -> list[Token]:
             for obj in child.children:
                 if obj.dep_ == "dobj":
                     return _recipients(obj)
+            for clause in child.children:  # "to help X move away from coal"
+                if clause.dep_ in {"ccomp", "xcomp"}:
+                    for subject in clause.children:
+                        if subject.dep_ == "nsubj":
+                            return _recipients(subject)
     return []
 
 
@@ -715,8 +725,8 @@ class DealExtractor:
                     elif child.dep_ == "prep" and child.lower_ == "with" and not payees:
                         payees.extend(t for g in child.children for t in _recipients(g))
             written_before = _place_just_before(cue)  # "the UK will pay": plainer than a parse
-            if written_before:
-                payers = written_before
+            if written_before and not set(written_before) & set(payers):
+                payers = written_before  # (the last of a list of payers is still the list)
         elif label == "RECEIVE" and cue.pos_ == "VERB":
             objects = [c for c in cue.children if c.dep_ == "dobj"]
             if has_amount or any(
@@ -747,6 +757,12 @@ class DealExtractor:
                     payees.extend(t for g in child.children for t in _recipients(g))
                 elif child.dep_ == "prep" and child.lower_ == "from":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
+            verb = cue.head
+            if not payers and cue.dep_ in {"dobj", "nsubjpass"} and verb.lemma_ in _GRANTING:
+                # "the lender approved a $7bn loan for X": who grants it pays
+                payers.extend(
+                    t for c in verb.children if c.dep_ == "nsubj" for t in _with_conjuncts(c)
+                )
         elif label == "EXCHANGE" and has_amount:
             verb = cue.head if cue.dep_ != "ROOT" else cue
             while (

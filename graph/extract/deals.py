@@ -69,6 +69,7 @@ class Cluster:
     similar_to: Cluster | None = None
     year: str | None = None  # the year it is dated by, where the article says
     named: bool = False  # whether a deal word ("agreement", "package") has named it yet
+    lender: bool = False  # paid by an organisation, not a state ("the IMF approved a loan")
     distinction: str | None = None  # what tells it from an earlier deal between the same sides
 
     def absorb(self, other: Cluster) -> None:
@@ -243,6 +244,12 @@ class DealReader:
         parties); return that cluster."""
         # who is paid is plainer than who initiated: a co-signer who is paid is a payee
         payers = self._places(index, facts.payers, people=False)
+        offset = self.article.sentences[index].start
+        lender = not payers and any(
+            self.res.actors[k].type == "Organisation"
+            for span in facts.payers
+            for k in self.res.at(index, span, offset)
+        )
         payees = [
             k
             for k in self._places(index, facts.payees, people=False, stand_ins=False)
@@ -295,6 +302,7 @@ class DealReader:
             cluster.sentences.append(index)
         if (payers or payees) and index not in cluster.payment_sentences:
             cluster.payment_sentences.append(index)
+        cluster.lender |= lender
         return cluster
 
     def _another_deal(self, cluster: Cluster, facts: SentenceFacts) -> bool:
@@ -372,6 +380,8 @@ class DealReader:
         # a country with itself: the home is the likeliest country not on the other side
         other_side = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
         home = next((h for h in homes if h not in other_side), None)
+        if cluster.lender and not cluster.payers:
+            home = None  # the money comes from a lender the article names: not from its home
         initiators = cluster.initiators or ([home] if home else [])
         counterparties = [k for k in cluster.counterparties if k not in initiators]
         payers = list(cluster.payers)
