@@ -289,7 +289,7 @@ def _recipients(token: Token) -> list[Token]:
     if token.lemma_.lower() in _PEOPLE_NOUNS:
         return []
     inside = [t for t in _places_in(token) if t.ent_type_ != "ORG" or t.i == token.i]
-    # a body named for its state ("the State Bank of Pakistan") is paid for that state
+    # a body named for its state ("the Central Bank of Ruritania") is paid for that state
     return inside if inside and any(t.i != token.i for t in inside) else _with_conjuncts(token)
 
 
@@ -300,7 +300,7 @@ def _helped(verb: Token) -> list[Token]:
             for obj in child.children:
                 if obj.dep_ == "dobj":
                     return _recipients(obj)
-            for clause in child.children:  # "to help X move away from coal"
+            for clause in child.children:  # "to help X move away from oil"
                 if clause.dep_ in {"ccomp", "xcomp"}:
                     for subject in clause.children:
                         if subject.dep_ == "nsubj":
