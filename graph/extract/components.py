@@ -289,7 +289,7 @@ def _recipients(token: Token) -> list[Token]:
     if token.lemma_.lower() in _PEOPLE_NOUNS:
         return []
     inside = [t for t in _places_in(token) if t.ent_type_ != "ORG" or t.i == token.i]
-    # a body named for its state ("the Central Bank of Ruritania") is paid for that state
+    # a body named for its state ("the National Treasury of Ruritania") is paid for that state
     return inside if inside and any(t.i != token.i for t in inside) else _with_conjuncts(token)
 
 
