@@ -345,6 +345,7 @@ class Gazetteer:
                 self._by_code[place.code] = place
         self._wikidata = _wikidata()
         self._subdivision_words: list[tuple[Any, list[str]]] | None = None
+        self._english_words: list[tuple[Any, list[str]]] | None = None
         self._subregions: dict[str | None, frozenset[str]] = {}
 
     # -- building -------------------------------------------------------------------------------
@@ -434,7 +435,11 @@ class Gazetteer:
         if not found:
             return None
         sub, words = found
-        return self._subdivision_place(sub, words)
+        english = words in _english_subdivision_names().get(sub.code, []) and not any(
+            _words(words) == _words(sub.name)[i : i + len(_words(words))]
+            for i in range(len(_words(sub.name)))
+        )
+        return self._subdivision_place(sub, words, english)
 
     def subregions(self, continent: str | None) -> frozenset[str]:
         """The UN subregions countryinfo gives the countries of a continent."""
@@ -495,9 +500,40 @@ class Gazetteer:
         """The unique subdivision containing ``query``, with the matched words, or None."""
         if self._subdivision_words is None:
             self._subdivision_words = [(s, _words(s.name)) for s in pycountry.subdivisions]
+        found = self._match_words(query, wanted, type_word, self._subdivision_words)
+        if found is not None:
+            return found
+        if self._english_words is None:  # "Canary Islands" for "Canarias"
+            english = _english_subdivision_names()
+            self._english_words = [
+                (s, _words(name))
+                for s in pycountry.subdivisions
+                for name in english.get(s.code, [])
+            ]
+        # English names only within the countries asked about: exonyms are loose ("Atlantis")
+        within = [(s, w) for s, w in self._english_words if s.country_code in wanted]
+        hit = self._match_words(query, wanted, type_word, within, whole=True)
+        if hit is None:
+            return None
+        sub = hit[0]
+        name = next(n for n in _english_subdivision_names()[sub.code] if _words(n) == query)
+        return sub, name
+
+    def _match_words(
+        self,
+        query: list[str],
+        wanted: set[str | None],
+        type_word: str | None,
+        entries: list[tuple[Any, list[str]]],
+        whole: bool = False,
+    ) -> tuple[Any, str] | None:
+        """The unique subdivision one of whose names (``entries``) contains ``query`` (or,
+        with ``whole``, is it), with the matched words, or None."""
         hits: list[tuple[Any, list[str], bool]] = []
         n = len(query)
-        for sub, words in self._subdivision_words:
+        for sub, words in entries:
+            if whole and words != query:
+                continue
             if type_word is not None and type_word not in _words(sub.type):
                 continue
             for i in range(len(words) - n + 1):
@@ -525,16 +561,17 @@ class Gazetteer:
             return sub, " ".join(w.title() for w in query)
         return sub, " ".join(folded[start : start + n])
 
-    def _subdivision_place(self, sub: Any, surface: str) -> Place:
+    def _subdivision_place(self, sub: Any, surface: str, english: bool = False) -> Place:
         """A Region place for a pycountry subdivision.
 
-        Named by its surface form when that is the subdivision's whole name ("Scotland");
+        Named by its surface form when that is the subdivision's whole name ("Scotland") or
+        its whole English name (``english``: "Canary Islands" for "Canarias");
         when the surface is only part of the official name, the subdivision type says what
         kind of place it is ("Kurdistan" of "Iqlīm Kūrdistān" → "Kurdistan Region").
         """
         type_name = sub.type.title() if sub.type else ""
         label = surface
-        whole = fold(surface).casefold() == fold(sub.name).casefold()
+        whole = english or fold(surface).casefold() == fold(sub.name).casefold()
         if type_name and not whole and not set(_words(type_name)) <= set(_words(surface)):
             label = f"{surface} {type_name}"
         names = _unique([label, surface, sub.name, fold(sub.name)])
@@ -573,6 +610,29 @@ def _token_pattern(text: str) -> list[dict[str, Any]]:
             spec["IS_LOWER"] = False
         pattern.append(spec)
     return pattern
+
+
+@functools.lru_cache(maxsize=1)
+def _english_subdivision_names() -> dict[str, list[str]]:
+    """ISO 3166-2 code -> the English names the ``iso3166-2`` package gives a subdivision
+    whose ISO name is in another language ("ES-CN": "Canary Islands", "DE-TH": "Thuringia").
+
+    Only the package's data file is read (its module, which can fetch updates, is not run)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("iso3166_2")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "iso3166-2.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    names: dict[str, list[str]] = {}
+    for subdivisions in data.values():
+        for code, sub in subdivisions.items():
+            for part in (sub.get("localOtherName") or "").split(","):
+                name, _, language = part.strip().rpartition(" (")
+                if language == "eng)" and name and len(name.split()) <= 4:
+                    names.setdefault(code, []).append(name)
+    return names
 
 
 @functools.lru_cache(maxsize=1)

@@ -300,3 +300,16 @@ def test_gazetteer_public_functions_have_docstrings() -> None:
 def test_gazetteer_subdivision_with_hyphens_or_brackets_is_found_without_error(gaz, name):
     place = gaz.find_subdivision(name)
     assert place is not None and place.type == "Region"
+
+
+def test_gazetteer_subdivisions_by_their_english_names_within_the_countries_asked(
+    gaz: Gazetteer,
+) -> None:
+    canaries = gaz.find_subdivision("Canary Islands", ["ES"])
+    thuringia = gaz.find_subdivision("Thuringia", ["Germany"])
+
+    assert canaries is not None and (canaries.code, canaries.label) == ("ES-CN", "Canary Islands")
+    assert thuringia is not None and thuringia.code == "DE-TH"
+    assert gaz.find_subdivision("Canary Islands") is None  # an exonym needs its country named
+    kurdistan = gaz.find_subdivision("Kurdistan", ["IQ"])
+    assert kurdistan is not None and kurdistan.label == "Kurdistan Region"  # the ISO name first

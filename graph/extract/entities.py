@@ -199,9 +199,7 @@ class Resolver:
                     ent.label_,
                     literal="dateline"
                     if dateline[0] <= sentence.start + ent.start_char < dateline[1]
-                    else "locative"
-                    if _locative(ent.root)
-                    else "",
+                    else _locative(ent.root),
                 )
                 if not text:
                     continue
@@ -224,6 +222,8 @@ class Resolver:
                 place = self.gazetteer.lookup(text)
                 if place is None and label == "NORP" and text.endswith("s"):
                     place = self.gazetteer.lookup(text[:-1])  # "Syrians" → "Syrian"
+                if place is None and label in {"ORG", "FAC"} and _names_a_region(text):
+                    label = "LOC"  # "the Canary Islands", which the model took for a body
                 if place is None and label in {"GPE", "LOC"}:
                     parent = next(
                         (
@@ -255,17 +255,37 @@ class Resolver:
         countries = [a.iso_code for a in res.actors.values() if a.type == "Country" and a.iso_code]
         for mention, (text,) in unresolved_places:
             place = self.gazetteer.find_subdivision(text, countries)
+            if place is not None and place.parent not in countries and len(text.split()) == 1:
+                place = None  # one word matching a region of a country the article never names
             if place is not None:
                 self._add_place(place, res)
                 mention.key = place.key
                 res.mention(mention, article)
+            elif mention.label in {"ORG", "FAC"}:
+                orgs.append(mention)  # no region after all: the body the model said
 
+        self._drop_places_of_events(res)
         self._descriptions(article, docs, res)
         self._people(people, res, article)
         orgs = self._people_named_as_organisations(orgs, res, article)
         self._organisations(orgs, res, article)
         self._roles(article, docs, res)
         return res
+
+    @staticmethod
+    def _drop_places_of_events(res: Resolution) -> None:
+        """A region or city named only as where something happened ("talks in New York",
+        "a summit in Bali") is no actor of the article; a country always is one."""
+        for key, actor in list(res.actors.items()):
+            if actor.type != "Region" or not actor.iso_code or "-" not in actor.iso_code:
+                continue
+            named = [m for m in res.mentions if m.key == key]
+            if named and all(m.literal == "event" for m in named):
+                res.mentions = [m for m in res.mentions if m.key != key]
+                del res.actors[key]
+                parent = actor.part_of
+                if parent and not any(m.key == parent for m in res.mentions):
+                    res.actors.pop(parent, None)  # its country, added for it alone
 
     def _descriptions(self, article: Article, docs: list[Doc], res: Resolution) -> None:
         """Descriptions that stand for a country named before them: "the central Asian
@@ -492,16 +512,36 @@ class Resolver:
 _GOVERNMENT_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:administration|government|cabinet|presidency)\b")
 
 
+_REGION_NOUNS = {"islands", "island", "region", "province", "county", "territory", "archipelago"}
+
+
+def _names_a_region(text: str) -> bool:
+    """Whether a name ends like a region's ("the Canary Islands", "Murcia Region")."""
+    words = text.lower().split()
+    return len(words) >= 2 and words[-1] in _REGION_NOUNS
+
+
 def _heads_a_government(text: str, end: int) -> bool:
     """Whether a name is followed by "administration" or "'s government": the name of the
     person who leads it ("the Novak administration", "Lena Hartig's government")."""
     return bool(_GOVERNMENT_AFTER.match(text[end : end + 20]))
 
 
-def _locative(token: Token) -> bool:
-    """Whether a name is the object of a preposition of place ("talks in New York", "a
-    centre in Albania"): it names where, not who."""
-    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS
+_EVENT_WORDS = {
+    "talk", "meeting", "summit", "conference", "ceremony", "visit", "sign", "meet", "hold",
+    "gather", "host", "session", "assembly", "signing", "negotiation",
+}  # fmt: skip
+
+
+def _locative(token: Token) -> str:
+    """How a name is the object of a preposition of place, if it is: "event" where something
+    happened ("talks in New York", "a summit in Bali", "signed in Rome"), "locative" for
+    where anything is ("a centre in Albania", "officials in Scotland"), else "". Either way
+    it names where, not who."""
+    if token.dep_ != "pobj" or token.head.lower_ not in LOCATIVE_PREPS:
+        return ""
+    holder = token.head.head
+    return "event" if holder.lemma_.lower() in _EVENT_WORDS else "locative"
 
 
 def _between(text: str, start: int, end: int, allowed: str) -> bool:
