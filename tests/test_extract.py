@@ -555,3 +555,51 @@ def test_extract_two_deals_between_the_same_parties_stay_two(tmp_path):
     assert len({d["iri"] for d in chile_peru}) == len(chile_peru)
     assert len({d["label"] for d in chile_peru}) == len(chile_peru)
     assert "$2bn" in {d["amount"] for d in chile_peru}
+
+
+PAYMENT_FORMS = [
+    ("active", "Chile will pay Peru €50 million to stop boats leaving.", {("CL", "PE")}),
+    ("giving", "Chile will channel €50 million to Peru under a new agreement.", {("CL", "PE")}),
+    ("passive", "Under the agreement, €50 million was allocated by Chile to Peru.", {("CL", "PE")}),
+    ("package", "Chile agreed a €50m package for Peru on Monday.", {("CL", "PE")}),
+    (
+        "amount from for",
+        "The agreement includes €50m from Chile for Peru's border forces.",
+        {("CL", "PE")},
+    ),
+    (
+        "payment to help",
+        "Chile agreed a deal with Peru, including the payment of €50 million to help Peru.",
+        {("CL", "PE")},
+    ),
+    ("backed by", "Chile signed a partnership with Peru backed by €50 million.", {("CL", "PE")}),
+    ("double object", "Under the deal, Chile will pay Peru annual payments.", {("CL", "PE")}),
+    (
+        "in return for",
+        "Peru agreed to take back migrants in return for €50 million from Chile.",
+        {("CL", "PE")},
+    ),
+    ("receiving", "Peru will receive €50 million from Chile under the deal.", {("CL", "PE")}),
+    ("negated", "Chile signed a deal with Peru but did not pay Peru anything.", set()),
+    (
+        "left open",
+        "Chile signed a deal with Peru; officials have not said whether Chile will pay Peru.",
+        set(),
+    ),
+    (
+        "purpose",
+        "Under a deal, Chile will pay Peru €5m for detaining Bolivian suspects.",
+        {("CL", "PE")},
+    ),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "pairs"), [c[1:] for c in PAYMENT_FORMS], ids=[c[0] for c in PAYMENT_FORMS]
+)
+def test_extract_payments_in_their_grammatical_forms(tmp_path, sentence, pairs):
+    deals, _ = _read_text(tmp_path, f"Chile and Peru agree a migration deal\n{sentence}\n")
+
+    assert _pairs(deals) == pairs
+    assert any({p["iso_code"] for p in d["parties"]} == {"CL", "PE"} for d in deals)

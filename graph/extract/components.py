@@ -128,13 +128,15 @@ class SentenceFacts:
     bare: bool = False
     indefinite: bool = False
     deal_amounts: list[str] = field(default_factory=list)
+    unpaid: bool = False  # a payment to a named side is denied or left open ("did not pay X")
 
     @property
     def about_deals(self) -> bool:
         """Whether the sentence speaks of a deal at all: a deal word, a payment, or talks
         with a named party."""
         talks = any(label == "negotiating" for label, _ in self.statuses)
-        return bool(self.deal_terms) or self.payment or (talks and bool(self.counterparties))
+        named = bool(self.counterparties)
+        return bool(self.deal_terms) or self.payment or ((talks or self.unpaid) and named)
 
 
 def _span(token: Token | Span) -> CharSpan:
@@ -237,6 +239,20 @@ def _bare_definite(deal: Token) -> bool:
     ) and not any(c.dep_ in {"amod", "compound", "nummod", "poss", "nmod"} for c in children)
 
 
+_BACKING = {"back", "fund", "finance", "underpin", "sweeten", "support"}
+
+
+def _backed_by_money(deal: Token) -> bool:
+    """Whether a deal word is said to come with money: "a partnership backed by €3bn"."""
+    for child in deal.children:
+        money = (
+            _is_money(g) for c in child.children if c.dep_ in {"agent", "prep"} for g in c.children
+        )
+        if child.dep_ == "acl" and child.lemma_ in _BACKING and any(money):
+            return True
+    return False
+
+
 def _named_elsewise(deal: Token) -> bool:
     """Whether a capitalised deal word is the name of a policy or law rather than a deal
     between parties ("the Charter on Ports and Fisheries"): inside a sentence, with no party
@@ -284,6 +300,8 @@ def _recipients(token: Token) -> list[Token]:
     Ghana and Peru"), else the places inside it ("fund the coastguards of Chile", "for Peruvian
     border forces"), but not the nationality of people the money is for ("support for Syrian
     refugees") nor where something stands ("centres in Albania")."""
+    if token.pos_ == "VERB":  # "for detaining X suspects": who is paid is not its object
+        return []
     if _in_place(token) and token.ent_type_ != "ORG":
         return _with_conjuncts(token)
     if token.lemma_.lower() in _PEOPLE_NOUNS:
@@ -346,9 +364,11 @@ def _in_purpose_or_demand(token: Token) -> bool:
     ("called on the government to end the deal"): it then says nothing of the deal's state."""
     item = token
     for _ in range(6):
-        if item.dep_ in {"advcl", "acl", "xcomp", "relcl"} and any(
+        to_clause = item.dep_ in {"advcl", "acl", "xcomp", "relcl"} and any(
             child.dep_ == "aux" and child.lower_ == "to" for child in item.children
-        ):
+        )
+        # "the deal is to be scrapped" says what will be, not what for
+        if to_clause and not (item.dep_ == "xcomp" and item.head.lemma_ == "be"):
             return True
         if item.head.lemma_ in _DEMAND_VERBS and item != item.head:
             return True
@@ -586,6 +606,15 @@ class DealExtractor:
 
         for label, span in matches["payment_cues"]:
             self._payment(label, span.root, facts, bool(facts.amounts))
+        for found in _AMOUNT.finditer(doc.text):  # amounts that say who gives, who gets them
+            money = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+            if money is not None and inside(money.root) and money.root.dep_ != "pobj":
+                self._payment("AMOUNT", money.root, facts, True)
+        for token in deal_tokens:  # "a partnership with X backed by €3bn": its sides' money
+            if _backed_by_money(token) and len(facts.initiators) == 1:
+                facts.payment = True
+                facts.payers.extend(facts.initiators)
+                facts.payees.extend(facts.counterparties)
         for _, span in matches["critic_cues"]:
             facts.critics.extend(self._critics(span.root))
         facts.roles = [(ident, _span(span)) for ident, span in matches["roles"]]
@@ -607,6 +636,12 @@ class DealExtractor:
         €Y". The code after them covers what patterns cannot (control verbs, fallbacks)."""
         for label, nodes in self.relations(doc):
             if not inside(next(iter(nodes.values()))):
+                continue
+            verb = nodes.get("verb")
+            if verb is not None and (_negated(verb) or _in_question(verb)):
+                if "payee" in nodes:  # "did not pay X": X is a side, but no payment is said
+                    facts.counterparties.extend(_span(t) for t in _with_conjuncts(nodes["payee"]))
+                    facts.unpaid = True
                 continue
             if "counterparty" in nodes:
                 facts.counterparties.extend(
@@ -670,10 +705,11 @@ class DealExtractor:
 
     @staticmethod
     def _payment(label: str, cue: Token, facts: SentenceFacts, has_amount: bool) -> None:
-        if label in {"PAY", "RECEIVE"} and (
+        # "did not pay X", "could pay X", "have not said whether Y will pay X": no payment is
+        # said, but X is still a side of the deal the sentence speaks of
+        unsaid = label in {"PAY", "RECEIVE"} and (
             _negated(cue) or _hypothetical(cue) or _in_question(cue)
-        ):
-            return  # "did not pay", "could pay", "have not said whether X will pay"
+        )
         payers: list[Token] = []
         payees: list[Token] = []
         if label == "PAY" and cue.pos_ == "VERB":
@@ -706,6 +742,10 @@ class DealExtractor:
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
                 elif child.dep_ == "dobj" and inherent and not _is_money(child):
                     payees.extend(_recipients(child))
+                elif child.dep_ == "dobj" and inherent:  # "pay X annual payments"
+                    payees.extend(
+                        t for t in child.lefts if t.dep_ in {"nmod", "poss"} and _in_place(t)
+                    )
                 elif child.dep_ == "dative":
                     payees.extend(_with_conjuncts(child))
                 elif child.dep_ == "prep" and child.lower_ in _RECIPIENT_PREPS.get(
@@ -757,12 +797,30 @@ class DealExtractor:
                     payees.extend(t for g in child.children for t in _recipients(g))
                 elif child.dep_ == "prep" and child.lower_ == "from":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
+            if not payees:  # "the payment of €50m to help X"
+                for holder in (cue, *cue.ancestors):
+                    payees.extend(_helped(holder))
+                    if payees:
+                        break
             verb = cue.head
             if not payers and cue.dep_ in {"dobj", "nsubjpass"} and verb.lemma_ in _GRANTING:
                 # "the lender approved a $7bn loan for X": who grants it pays
                 payers.extend(
                     t for c in verb.children if c.dep_ == "nsubj" for t in _with_conjuncts(c)
                 )
+        elif label == "AMOUNT":
+            # "€50m from X for Y's border forces": an amount with its giver and its recipient
+            for item in cue.subtree:
+                if item.dep_ == "prep" and item.lower_ == "from" and item.head.i >= cue.i:
+                    payers.extend(
+                        t for g in item.children if g.dep_ == "pobj" for t in _with_conjuncts(g)
+                    )
+                elif item.dep_ == "prep" and item.lower_ in {"for", "to"}:
+                    payees.extend(
+                        t for g in item.children if g.dep_ == "pobj" for t in _recipients(g)
+                    )
+            if not (payers and payees):
+                return  # an amount alone names no payment
         elif label == "EXCHANGE" and has_amount:
             verb = cue.head if cue.dep_ != "ROOT" else cue
             while (
@@ -772,7 +830,10 @@ class DealExtractor:
             for child in verb.children:
                 if child.dep_ == "nsubj":
                     payees.extend(_with_conjuncts(child))
-        if payers or payees:
+        if unsaid:
+            facts.counterparties.extend(_span(t) for t in payees)
+            facts.unpaid |= bool(payees)
+        elif payers or payees:
             facts.payment = True
             facts.payers.extend(_span(t) for t in payers)
             facts.payees.extend(_span(t) for t in payees)

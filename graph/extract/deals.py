@@ -205,7 +205,9 @@ class DealReader:
             whole = facts_of(doc)
             if not any(facts.about_deals for facts in clauses):
                 continue
-            if not (whole.deal_terms or whole.payment or whole.purposes or whole.amounts):
+            if not (
+                whole.deal_terms or whole.payment or whole.unpaid or whole.purposes or whole.amounts
+            ):
                 continue  # "travelled to X for talks with its prime minister": no deal said
             # a stand-in ("officials", "it") is never one of the sentence's counterparties
             self._not_stand_in = set(
