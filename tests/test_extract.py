@@ -603,3 +603,22 @@ def test_extract_payments_in_their_grammatical_forms(tmp_path, sentence, pairs):
 
     assert _pairs(deals) == pairs
     assert any({p["iso_code"] for p in d["parties"]} == {"CL", "PE"} for d in deals)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Chile and Peru agreed to cooperate on the return of migrants.", "concluded"),
+        ("Peru has agreed with Chile to take back its nationals.", "concluded"),
+        ("Chile and Peru signed a letter of intent on returns.", "proposed"),
+        ("The deal between Chile and Peru is to be scrapped, officials said.", "terminated"),
+    ],
+    ids=["agreed-to", "agreed-with-to", "letter-of-intent", "is-to-be"],
+)
+def test_extract_deals_said_by_a_verb_or_an_instrument(tmp_path, text, status):
+    deals, _ = _read_text(tmp_path, f"Chile and Peru: a new step\n{text}\n")
+
+    assert [({p["iso_code"] for p in d["parties"]}, d["status"]) for d in deals] == [
+        ({"CL", "PE"}, status)
+    ]

@@ -253,6 +253,18 @@ def _backed_by_money(deal: Token) -> bool:
     return False
 
 
+def _agreed_to(verb: Token) -> bool:
+    """Whether a verb says that places agreed to do something together or for another: "A
+    and B agreed to cooperate", "A agreed with B to take back", "A has agreed to accept"."""
+    if verb.lemma_ != "agree" or verb.pos_ != "VERB" or _negated(verb) or _hypothetical(verb):
+        return False
+    if _in_purpose_or_demand(verb) or not any(c.dep_ == "xcomp" for c in verb.children):
+        return False
+    return any(
+        c.dep_ == "nsubj" and any(_in_place(t) for t in _with_conjuncts(c)) for c in verb.children
+    )
+
+
 def _named_elsewise(deal: Token) -> bool:
     """Whether a capitalised deal word is the name of a policy or law rather than a deal
     between parties ("the Charter on Ports and Fisheries"): inside a sentence, with no party
@@ -530,6 +542,16 @@ class DealExtractor:
             label == "INTENT" and span.root in deal_tokens for label, span in matches["deal_terms"]
         )
         facts.deal_terms = [_span(t) for t in deal_tokens]
+        for verb in doc:  # "A and B agreed to cooperate on returns": a deal, by its verb
+            if inside(verb) and _agreed_to(verb):
+                facts.deal_terms.append(_span(verb))
+                facts.initiators.extend(
+                    _span(t)
+                    for c in verb.children
+                    if c.dep_ == "nsubj"
+                    for t in _with_conjuncts(c)
+                    if _in_place(t)
+                )
         for token in deal_tokens:
             modifiers = {child.lower_ for child in token.children if child.dep_ in {"det", "amod"}}
             facts.anaphoric |= bool(modifiers & _ANAPHORIC)
