@@ -535,7 +535,11 @@ class DealExtractor:
         facts = SentenceFacts()
         self._relations(doc, facts, inside)
         deal_tokens = [
-            span.root for _, span in matches["deal_terms"] if not _named_elsewise(span.root)
+            span.root
+            for label, span in matches["deal_terms"]
+            if not _named_elsewise(span.root)
+            # words that are deals only with both sides named: "the EU-Turkey statement"
+            and (label != "NAMED_ONLY" or _named_sides(span.root))
         ]
         # a letter of intent, however signed, is a deal proposed, not concluded
         intent = any(
