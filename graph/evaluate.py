@@ -78,7 +78,7 @@ class Scores:
 
     measures: dict[str, Measure] = field(
         default_factory=lambda: {
-            name: Measure() for name in ("deal", "payment", "status", "place", "person")
+            name: Measure() for name in ("deal", "payment", "status", "critic", "place", "person")
         }
     )
 
@@ -127,6 +127,14 @@ def match_deals(
             used_g.add(gi)
             used_p.add(pi)
     return pairs
+
+
+def _same_critic(gold: str, predicted: Mapping[str, Any]) -> bool:
+    """Whether a predicted critic is the gold one (a code, or a label one holds the other)."""
+    if predicted.get("iso_code") and predicted["iso_code"] == gold:
+        return True
+    a, b = gold.casefold(), str(predicted.get("label") or "").casefold()
+    return bool(b) and (a == b or f" {b} " in f" {a} " or f" {a} " in f" {b} ")
 
 
 def _names(entity: Mapping[str, Any]) -> set[str]:
@@ -182,6 +190,32 @@ def score_article(
             m["status"].fn += 1
             m["status"].fp += 1
             m["status"].misses.append(f"{show(gold_deals[gi]['parties'])}: {want}, got {got}")
+
+    # critics of matched deals: a gold critic (a code or a label) is found when a predicted
+    # critic has that code, or a label that holds it or is held by it ("Labour", "Labour Party")
+    for gi, pi in pairs:
+        critics_wanted = list(gold_deals[gi].get("criticised_by", []))
+        critics_found = list(deals[pi].get("criticised_by", []))
+        used: set[int] = set()
+        for critic in critics_wanted:
+            hit = next(
+                (
+                    i
+                    for i, c in enumerate(critics_found)
+                    if i not in used and _same_critic(critic, c)
+                ),
+                None,
+            )
+            if hit is None:
+                m["critic"].fn += 1
+                m["critic"].misses.append(f"{show(gold_deals[gi]['parties'])}: {critic}")
+            else:
+                used.add(hit)
+                m["critic"].tp += 1
+        for i, c in enumerate(critics_found):
+            if i not in used:
+                m["critic"].fp += 1
+                m["critic"].extras.append(f"{show(gold_deals[gi]['parties'])}: {_code(c)}")
 
     entities = list(entities)
     gold_places = {e["code"] for e in gold.get("entities", []) if e.get("code")}

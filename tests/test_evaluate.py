@@ -35,6 +35,7 @@ def as_prediction(gold: dict) -> tuple[list[dict], list[dict]]:
             "parties": [actor(c) for c in d["parties"]],
             "payers": [actor(c) for c in d["payers"]],
             "payees": [actor(c) for c in d["payees"]],
+            "criticised_by": [actor(c) for c in d.get("criticised_by", [])],
             "status": d["status"],
         }
         for d in gold["deals"]
@@ -54,7 +55,7 @@ def as_prediction(gold: dict) -> tuple[list[dict], list[dict]]:
 def test_evaluate_gold_against_itself_scores_one():
     scores = score_article(GOLD, *as_prediction(GOLD))
     assert {name: m.f1 for name, m in scores.measures.items()} == dict.fromkeys(
-        ["deal", "payment", "status", "place", "person"], 1.0
+        ["deal", "payment", "status", "critic", "place", "person"], 1.0
     )
 
 
@@ -64,6 +65,7 @@ def test_evaluate_empty_prediction_scores_zero():
         measure = scores.measures[name]
         assert measure.recall == 0.0 and measure.f1 == 0.0, name
     assert scores.measures["status"].tp == 0  # status is scored on matched deals: none
+    assert scores.measures["critic"].tp == 0  # so are critics
     assert len(scores.measures["deal"].misses) == len(GOLD["deals"])
 
 

@@ -622,3 +622,21 @@ def test_extract_deals_said_by_a_verb_or_an_instrument(tmp_path, text, status):
     assert [({p["iso_code"] for p in d["parties"]}, d["status"]) for d in deals] == [
         ({"CL", "PE"}, status)
     ]
+
+
+@pytest.mark.model
+def test_extract_critics_in_their_frames(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru sign a returns deal\n"
+        "Chile signed a returns deal with Peru on Monday.\n"
+        "The Coastal Justice Network rejects the agreement.\n"
+        "The Andean Refugee Forum said the deal was cruel and unworkable.\n"
+        "Mario Rossi, a spokesman for the Green Party, called the scheme a shameful waste.\n"
+        "Officials said the deal would start in May.\n",
+    )
+
+    (deal,) = deals
+    critics = {c["label"] for c in deal["criticised_by"]}
+    assert {"Coastal Justice Network", "Andean Refugee Forum", "Mario Rossi"} <= critics
+    assert "Officials" not in critics  # no word of blame: no critic

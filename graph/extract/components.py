@@ -595,7 +595,16 @@ class DealExtractor:
                     facts.initiators.extend(spans)  # "a deal between A and B": both sides
                 else:
                     facts.counterparties.extend(spans)
-        commentary = {span.root for _, span in matches["critic_cues"]}
+        # what critics say of a deal: its cue is no act of the deal's sides ("X condemned the
+        # deal": X did not make it); a speech verb is commentary only where it blames
+        blame = {
+            span.root: self._critics(label, span.root) for label, span in matches["critic_cues"]
+        }
+        commentary = {
+            span.root
+            for label, span in matches["critic_cues"]
+            if label in {"CRITICISE", "STANCE"} or blame[span.root]
+        }
         for token in deal_tokens:
             facts.initiators.extend(self._initiators(token, commentary))
             # "the UK-Rwanda deal", "the German-Namibian declaration": both sides by name
@@ -641,8 +650,8 @@ class DealExtractor:
                 facts.payment = True
                 facts.payers.extend(facts.initiators)
                 facts.payees.extend(facts.counterparties)
-        for _, span in matches["critic_cues"]:
-            facts.critics.extend(self._critics(span.root))
+        for critics in blame.values():
+            facts.critics.extend(critics)
         facts.roles = [(ident, _span(span)) for ident, span in matches["roles"]]
 
         for token in doc:
@@ -865,14 +874,59 @@ class DealExtractor:
             facts.payees.extend(_span(t) for t in payees)
 
     @staticmethod
-    def _critics(cue: Token) -> list[CharSpan]:
+    def _critics(label: str, cue: Token) -> list[CharSpan]:
+        """Who criticises a deal, by the frame of the cue: "X condemned the deal" (CRITICISE),
+        "X rejects the declaration", "X does not accept the agreement", "X was opposed to such
+        arrangements" (STANCE, NOT_BACK), "X called the scheme unworkable", "described it as
+        a waste" (EVALUATE, with a word of blame), "X said the plan was cruel" (SAY, with a
+        word of blame in what was said). A critic phrase keeps its appositions and owners, so
+        "Labour's spokeswoman, Jo Bloggs" is the person and the party."""
+        words = _word_sets()
+        if label == "NOT_BACK" and not _negated(cue):
+            return []
+        if label in {"EVALUATE", "SAY"}:
+            said = [c for c in cue.children if c.dep_ in {"ccomp", "oprd", "xcomp", "dobj", "prep"}]
+            blamed = any(
+                t.lower_ in words["negative_words"] or t.lemma_.lower() in words["negative_words"]
+                for c in said
+                for t in c.subtree
+            )
+            if not blamed or _negated(cue):
+                return []
+        if label == "STANCE" and cue.pos_ in {"ADJ", "ADP"}:  # "it was firmly opposed to …"
+            cue = cue.head
         found: list[Token] = []
         for child in cue.children:
             if child.dep_ == "agent":
                 found.extend(t for g in child.children for t in _with_conjuncts(g))
-            elif child.dep_ == "nsubj" and cue.pos_ == "VERB":
+            elif child.dep_ == "nsubj" and cue.pos_ in {"VERB", "AUX"}:
                 found.extend(_with_conjuncts(child))
-        return [_span(_noun_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
+        found = [_speaker_of(t) for t in found]
+        return [_span(_critic_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
+
+
+def _speaker_of(token: Token) -> Token:
+    """A pronoun subject as the one whose words it is in ("UNHCR said it was opposed": UNHCR)."""
+    if token.pos_ != "PRON" or token.lower_ not in {"it", "they", "he", "she", "we"}:
+        return token
+    for verb in token.head.ancestors:
+        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"), None)
+        if subject is not None:
+            return subject
+    return token
+
+
+def _critic_phrase(token: Token) -> Span:
+    """A critic's phrase: the noun phrase with its owners and appositions ("Labour's home
+    affairs spokeswoman, Jo Bloggs"), without relative clauses."""
+    left_out: set[Token] = set()
+    for item in token.subtree:
+        if item != token and item.dep_ in {"relcl", "acl", "advcl", "conj", "cc"}:
+            left_out.update(item.subtree)
+    keep = [t for t in token.subtree if t not in left_out]
+    while len(keep) > 1 and keep[0].dep_ in {"det", "predet"}:
+        keep = keep[1:]
+    return token.doc[keep[0].i : keep[-1].i + 1] if keep else token.doc[token.i : token.i + 1]
 
 
 def facts_of(doc: Doc) -> Any:

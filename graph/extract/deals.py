@@ -179,21 +179,25 @@ class DealReader:
     def _top(self, key: str) -> str:
         return self.res.actors[key].part_of or key
 
-    def _critic(self, sentence: int, span: tuple[int, int]) -> str | None:
+    def _critic(self, sentence: int, span: tuple[int, int]) -> list[str]:
+        """The actors a critic phrase names: its people, parties and bodies ("Labour's
+        spokeswoman, Jo Bloggs": both), a place only if nothing else; else a new collective
+        actor for a phrase no name resolves ("refugee campaigners")."""
         offset = self.article.sentences[sentence].start
         known = self.res.at(sentence, span, offset)
         if known:
-            return known[0]
+            actors = [k for k in known if not self._is_party(k)]
+            return actors or known[:1]
         text = self.article.text[offset + span[0] : offset + span[1]].strip()
         if not text or not any(ch.isalpha() for ch in text):
-            return None
+            return []
         key = f"organisation/{slug(text)}"
         if key not in self.res.actors:
             actor = Actor(key=key, label=text, type="Organisation", mentions=[text])
             s = self.article.sentences[sentence]
             actor.evidence.append(Evidence(s.text, s.start, s.end))
             self.res.actors[key] = actor
-        return key
+        return [key]
 
     def read(self) -> list[Deal]:
         """Every deal of the article."""
@@ -297,9 +301,7 @@ class DealReader:
         _extend(cluster.purposes, facts.purposes)
         _extend(cluster.amounts, facts.amounts)
         for span in facts.critics:
-            critic = self._critic(index, span)
-            if critic and critic not in cluster.critics:
-                cluster.critics.append(critic)
+            _extend(cluster.critics, self._critic(index, span))
         if index not in cluster.sentences:
             cluster.sentences.append(index)
         if (payers or payees) and index not in cluster.payment_sentences:
