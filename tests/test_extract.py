@@ -640,3 +640,32 @@ def test_extract_critics_in_their_frames(tmp_path):
     critics = {c["label"] for c in deal["criticised_by"]}
     assert {"Coastal Justice Network", "Andean Refugee Forum", "Mario Rossi"} <= critics
     assert "Officials" not in critics  # no word of blame: no critic
+
+
+@pytest.mark.model
+def test_extract_a_place_inside_a_name_is_no_place_of_its_own():
+    from graph.extract import load_pipeline
+
+    nlp = load_pipeline()
+    doc = nlp(
+        "Agence France-Presse and the Refugee Council of Australia said Reform UK and "
+        "Alternative for Germany were wrong, as boats crossed the Strait of Gibraltar."
+    )
+
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert {
+        ("Agence France-Presse", "ORG"),
+        ("Refugee Council of Australia", "ORG"),
+        ("Reform UK", "ORG"),
+        ("Alternative for Germany", "ORG"),
+        ("Strait of Gibraltar", "LOC"),
+    } <= ents
+    assert not {text for text, label in ents if label == "GPE"}
+
+
+@pytest.mark.model
+def test_extract_never_fails_on_a_name_of_many_capitalised_words(tmp_path):
+    words = " ".join(["Grand", "Council", "of", "France", "Lord", "Novak", "II"] * 15)
+    deals, entities = _read_text(tmp_path, f"Head\nThe {words} signed a deal with Peru.\n")
+
+    assert isinstance(deals, list) and isinstance(entities, list)

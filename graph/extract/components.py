@@ -967,7 +967,9 @@ def lexicon() -> dict[str, list[str]]:
 
 @lru_cache(maxsize=1)
 def _word_sets() -> dict[str, frozenset[str]]:
-    return {k: frozenset(v) for k, v in lexicon().items() if isinstance(v, list)}
+    sets = {k: frozenset(v) for k, v in lexicon().items() if isinstance(v, list)}
+    sets["parties_set"] = frozenset(p.lower() for p in lexicon()["parties"])
+    return sets
 
 
 @dataclass
@@ -998,7 +1000,8 @@ def name_guard(doc: Doc) -> Doc:
     """
     words = _word_sets()
     spans = [_Ent(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
-    changed = False
+    changed = _names_holding_places(doc, spans, words)
+    spans = [s for s in spans if s.label]
     index = 0
     while index < len(spans):
         current = spans[index]
@@ -1052,9 +1055,73 @@ def name_guard(doc: Doc) -> Doc:
     if honoured is not None:
         spans, changed = honoured, True
     if changed:
-        kept = sorted((s for s in spans if s.label and s.start < s.end), key=lambda s: s.start)
-        doc.ents = [Span(doc, s.start, s.end, label=s.label, span_id=s.ident) for s in kept]
+        doc.ents = [
+            Span(doc, s.start, s.end, label=s.label, span_id=s.ident) for s in _apart(spans)
+        ]
     return doc
+
+
+def _apart(spans: list[_Ent]) -> list[_Ent]:
+    """The labelled spans, overlaps resolved (the longer, then the earlier, wins): the mended
+    names must never make two entities share a token."""
+    taken: set[int] = set()
+    kept: list[_Ent] = []
+    live = [s for s in spans if s.label and s.start < s.end]
+    for span in sorted(live, key=lambda s: (s.start - s.end, s.start)):
+        if not taken & set(range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)
+
+
+_NAME_JOINERS = {"of", "for", "de", "du", "des", "del", "di"}
+_WATERS = {"strait", "straits", "sea", "gulf", "bay", "channel", "ocean", "lake", "river"}
+
+
+def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
+    """Mend names that hold a place's name, which the gazetteer ruler split before the model
+    saw them: "the Refugee Council of" + "Australia", "Alternative for" + "Germany", "Agence
+    France-Presse", "Reform UK", "the Strait of" + "Gibraltar". The whole is one organisation
+    (a party, where the lexicon knows it), or one body of water; the place is no mention of
+    its own. Returns whether anything changed."""
+    changed = False
+    for index, span in enumerate(spans):
+        if span.label not in {"GPE", "NORP"} or not span.ident:
+            continue  # only the gazetteer's places
+        start, end = span.start, span.end
+        before = start
+        if before > 0 and doc[before - 1].lower_ in _NAME_JOINERS:
+            before -= 1
+            owner = next(
+                (
+                    s
+                    for s in spans
+                    if s.end in {before, span.start}
+                    and (s.label in {"ORG", "LOC", "FAC"} or (s.label and not s.ident))
+                ),
+                None,
+            )
+            if owner is not None:
+                start = owner.start
+                owner.label = ""
+            else:
+                while before > 0 and doc[before - 1].is_title and not doc[before - 1].ent_type_:
+                    before -= 1  # "Alternative for Germany"
+                start = before if before < span.start - 1 else span.start
+        hyphen = end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].is_title
+        if hyphen and start > 0 and doc[start - 1].is_title and not doc[start - 1].ent_type_:
+            start, end = start - 1, end + 2  # "Agence France-Presse"
+        party = f"{doc[start - 1].lower_} {doc[start:end].text.lower()}" if start > 0 else ""
+        if party in words["parties_set"]:
+            start -= 1  # "Reform UK"
+        if start == span.start and end == span.end:
+            continue
+        water = any(doc[i].lower_ in _WATERS for i in range(start, span.start))
+        while start < span.start and doc[start].dep_ == "det":
+            start += 1
+        spans[index] = _Ent(start, end, "LOC" if water else "ORG", "")
+        changed = True
+    return changed
 
 
 def _looks_named_after_a_role(doc: Doc, start: int, end: int, words: dict) -> bool:
