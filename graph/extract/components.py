@@ -1080,8 +1080,8 @@ _WATERS = {"strait", "straits", "sea", "gulf", "bay", "channel", "ocean", "lake"
 
 def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
     """Mend names that hold a place's name, which the gazetteer ruler split before the model
-    saw them: "the Refugee Council of" + "Australia", "Alternative for" + "Germany", "Agence
-    France-Presse", "Reform UK", "the Strait of" + "Gibraltar". The whole is one organisation
+    saw them: "the Migrant Council of" + "Chile", "Alliance for" + "Peru", "Radio
+    Chile-Sur", "Renew Peru", "the Strait of" + "Magellan". The whole is one organisation
     (a party, where the lexicon knows it), or one body of water; the place is no mention of
     its own. Returns whether anything changed."""
     changed = False
@@ -1106,14 +1106,14 @@ def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
                 owner.label = ""
             else:
                 while before > 0 and doc[before - 1].is_title and not doc[before - 1].ent_type_:
-                    before -= 1  # "Alternative for Germany"
+                    before -= 1  # "Alliance for Peru"
                 start = before if before < span.start - 1 else span.start
         hyphen = end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].is_title
         if hyphen and start > 0 and doc[start - 1].is_title and not doc[start - 1].ent_type_:
-            start, end = start - 1, end + 2  # "Agence France-Presse"
+            start, end = start - 1, end + 2  # "Radio Chile-Sur"
         party = f"{doc[start - 1].lower_} {doc[start:end].text.lower()}" if start > 0 else ""
         if party in words["parties_set"]:
-            start -= 1  # "Reform UK"
+            start -= 1  # a party the lexicon knows by such a name
         if start == span.start and end == span.end:
             continue
         water = any(doc[i].lower_ in _WATERS for i in range(start, span.start))
