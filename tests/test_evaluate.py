@@ -140,6 +140,36 @@ def test_evaluate_development_set_keeps_its_scores():
     assert distractor.scores.measures["deal"].fp == 0  # no deal where there is none
 
 
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("half", "floor"),
+    [
+        (
+            "dev",
+            {"deal": 0.84, "payment": 0.8, "status": 0.9, "place": 0.97, "person": 0.95},
+        ),
+        (
+            "test",
+            {"deal": 0.65, "payment": 0.55, "status": 0.85, "place": 0.92, "person": 0.9},
+        ),
+    ],
+)
+def test_evaluate_corpus_halves_keep_their_scores(half: str, floor: dict[str, float]):
+    """Floors under both halves of the corpus split (tests/data/corpus/README.md), so a rule
+    that loses ground on either fails. The test half's floor is its summary numbers only:
+    its misses are not read while rules are written. The targets of issue 9 are higher."""
+    from graph.evaluate import evaluate_folder
+
+    total, results = evaluate_folder(DATA / "corpus" / half)
+    f1 = {name: m.f1 for name, m in total.measures.items()}
+    assert len(results) == 16
+    assert all(f1[name] >= value for name, value in floor.items()), f1
+    distractors = [
+        r for r in results if r.scores.measures["deal"].tp + r.scores.measures["deal"].fn == 0
+    ]
+    assert all(r.scores.measures["deal"].fp == 0 for r in distractors)  # no deal where none
+
+
 def test_evaluate_corpus_halves_keep_to_their_split_rule():
     """tests/data/corpus/README.md: linked articles share a half; groups go largest first, by
     the SHA-256 of their first file name, to the half with fewer articles (dev on a tie)."""
