@@ -36,6 +36,12 @@ PURPOSES: tuple[str, ...] = (
     "labour_mobility",
     "development_aid",
     "budget_support",
+    "military_base",
+    "sovereignty",
+    "natural_resources",
+    "trade",
+    "climate_finance",
+    "reparations",
 )
 
 

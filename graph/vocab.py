@@ -110,6 +110,12 @@ class PURPOSE(DefinedNamespace):
     labour_mobility: URIRef
     development_aid: URIRef
     budget_support: URIRef
+    military_base: URIRef
+    sovereignty: URIRef
+    natural_resources: URIRef
+    trade: URIRef
+    climate_finance: URIRef
+    reparations: URIRef
 
 
 ID = Namespace(BASE + "id/")

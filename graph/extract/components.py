@@ -630,7 +630,11 @@ class DealExtractor:
             facts.statuses.append(
                 ("proposed" if intent and label == "concluded" else label, _span(span))
             )
-        for label, _ in matches["purpose_cues"]:
+        for label, span in matches["purpose_cues"]:
+            if label == "returns" and any(
+                a.lemma_ == "right" for a in list(span.root.ancestors)[:2]
+            ):
+                continue  # a people's "right to return" home is no returns of migrants
             if label not in facts.purposes:
                 facts.purposes.append(label)
         text = doc.text
