@@ -318,7 +318,9 @@ def plan_deals(cast: Cast, count: int, rng: random.Random) -> list[DealPlan]:
             parties,
             payers,
             payees,
-            sorted(rng.sample(PURPOSES, rng.choice((1, 1, 2)))),
+            sorted(
+                rng.sample([p for p in PURPOSES if p in PURPOSE_PHRASES], rng.choice((1, 1, 2)))
+            ),
             _amount(rng, payers[0]) if rng.random() < 0.8 else None,
             critics,
         )

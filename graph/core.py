@@ -299,7 +299,13 @@ class PolicyGraph:
                 record["purposes"].append(row["purpose"])
             if row["amount"]:
                 value = float(row["value"]) if row["value"] is not None else None
-                written = (row["amount"], value, row["currency"])
+                written = (
+                    row["amount"],
+                    value,
+                    row["currency"],
+                    row.get("per"),
+                    row.get("equivalent"),
+                )
                 record["amounts"].append((row["article"], written))
         sources: dict[str, list[dict[str, Any]]] = {}
         for row in rows.evidence:
@@ -344,6 +350,8 @@ class PolicyGraph:
                     "amount": amounts[-1][0] if amounts else None,
                     "amount_value": amounts[-1][1] if amounts else None,
                     "currency": amounts[-1][2] if amounts else None,
+                    "amount_per": amounts[-1][3] if amounts else None,
+                    "amount_equivalent": amounts[-1][4] if amounts else None,
                     "criticised_by": [actor(a) for a in sorted(roles.get("critic", []))],
                     "sources": ranked,
                     "status_history": [

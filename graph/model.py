@@ -143,8 +143,10 @@ class Deal:
     status: Status = "proposed"
     purposes: list[str] = field(default_factory=list)
     amount: str | None = None
-    amount_value: float | None = None
+    amount_value: float | None = None  # a total only: None for a rate ("£101m a year")
     currency: str | None = None
+    amount_per: str | None = None  # "year", "person": the amount is a rate, not a total
+    amount_equivalent: str | None = None  # "$1.07 billion" of "1 billion-euro ($1.07 billion)"
     criticised_by: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     # what tells this deal from another one between the same parties that the article also

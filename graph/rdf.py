@@ -120,6 +120,10 @@ def to_graph(extraction: Extraction) -> Graph:
             graph.add((node, PG.amountValue, Literal(value, datatype=XSD.decimal)))
         if deal.currency:
             graph.add((node, PG.currency, Literal(deal.currency)))
+        if deal.amount_per:
+            graph.add((node, PG.amountPer, Literal(deal.amount_per)))
+        if deal.amount_equivalent:
+            graph.add((node, PG.amountEquivalent, Literal(deal.amount_equivalent)))
         for key in deal.criticised_by:
             graph.add((node, PG.criticisedBy, actor_iri(key)))
         evidence_nodes = [evidence(ev) for ev in deal.evidence]

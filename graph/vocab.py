@@ -68,6 +68,8 @@ class PG(DefinedNamespace):
     purpose: URIRef
     amount: URIRef
     amountValue: URIRef
+    amountPer: URIRef
+    amountEquivalent: URIRef
     currency: URIRef
     criticisedBy: URIRef
     evidence: URIRef

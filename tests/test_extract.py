@@ -669,3 +669,25 @@ def test_extract_never_fails_on_a_name_of_many_capitalised_words(tmp_path):
     deals, entities = _read_text(tmp_path, f"Head\nThe {words} signed a deal with Peru.\n")
 
     assert isinstance(deals, list) and isinstance(entities, list)
+
+
+@pytest.mark.model
+def test_extract_a_yearly_amount_is_a_rate_and_an_equivalent_is_kept(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru sign a base deal\n"
+        "Chile will pay Peru £101m a year for 99 years under a deal on the naval base.\n",
+    )
+    (deal,) = deals
+    assert deal["amount"] == "£101m a year for 99 years"
+    assert (deal["amount_per"], deal["amount_value"], deal["currency"]) == ("year", None, "GBP")
+    assert "military_base" in deal["purposes"]
+
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru sign a deal\n"
+        "Chile will pay Peru 1 billion-euro ($1.07 billion) under a migration deal.\n",
+    )
+    (deal,) = deals
+    assert (deal["amount_value"], deal["currency"]) == (1e9, "EUR")
+    assert deal["amount_equivalent"] == "$1.07 billion"

@@ -472,6 +472,14 @@ BREAKAGES = {
         _deal((PG.amountValue, (Literal("120m"),))),
         "DealShape-amountValue",
     ),
+    "deal amount per a decade": Breakage(
+        "DealShape-valid.ttl", _deal((PG.amountPer, (Literal("decade"),))), "DealShape-amountPer"
+    ),
+    "deal two equivalents": Breakage(
+        "DealShape-valid.ttl",
+        _deal((PG.amountEquivalent, (Literal("$1bn"), Literal("$2bn")))),
+        "DealShape-amountEquivalent",
+    ),
     "deal currency not iso 4217": Breakage(
         "DealShape-valid.ttl", _deal((PG.currency, (Literal("pounds"),))), "DealShape-currency"
     ),

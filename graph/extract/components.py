@@ -91,12 +91,23 @@ LOCATIVE_PREPS = {"in", "at", "near", "inside", "outside", "across", "throughout
 _MONEY_WORDS = {"money", "cash", "funding", "fund", "aid", "payment", "grant", "million", "billion"}
 
 _AMOUNT = re.compile(
-    r"(?:(?:about|around|roughly|some|nearly|almost|up to|more than|over|at least)\s+)?"
-    r"(?:[£€$]\s?\d[\d,.]*\s?(?:bn|m|k|billion|million|thousand|trillion)?\b"
+    # an amount of money as news writes it, its qualifier, its equivalent in brackets, its rate
+    # and its span kept with it: "an initial £120m", "€7.4-billion", "1 billion-euro ($1.07
+    # billion)", "240 million pounds", "£101m a year for 99 years", "about $5,000 for every
+    # person", "hundreds of millions of euros", "multi-million pound"
+    r"(?:(?:about|around|roughly|some|nearly|almost|up\s+to|more\s+than|over|at\s+least|"
+    r"close\s+to|as\s+much\s+as|a\s+total\s+of|an\s+initial|a\s+further|an\s+extra|"
+    r"an\s+additional)\s+)?"
+    r"(?:[£€$]\s?\d[\d,.]*(?:[-\s]?(?:bn|mn|m|k|billion|million|thousand|trillion)\b)?"
     r"(?:\s+(?:pounds?|euros?|dollars?))?"
-    r"|\d[\d,.]*\s?(?:bn|m|billion|million)\s+(?:pounds?|euros?|dollars?|sterling)"
-    r"|multi-?(?:million|billion)(?:[- ](?:pound|euro|dollar))?)"
-    r"(?:\s+(?:over|across|for)\s+(?:\w+\s+){0,2}(?:years?|months?))?",
+    r"|\d[\d,.]*[-\s]?(?:bn|m|billion|million|thousand)[-\s](?:pounds?|euros?|dollars?|sterling)\b"
+    r"|multi-?(?:million|billion)(?:[- ](?:pound|euro|dollar))?"
+    r"|(?:hundreds|tens|millions|billions)\s+of\s+(?:millions\s+of\s+|billions\s+of\s+)?"
+    r"(?:pounds|euros|dollars))"
+    r"(?:\s*\([£€$]\s?\d[\d,.]*(?:[-\s]?(?:bn|m|billion|million))?\))?"
+    r"(?:\s+(?:a|per|each|every)\s+(?:year|month|week|head|person)\b|\s+annually\b"
+    r"|\s+for\s+(?:every|each)\s+(?:person|migrant|asylum\s+seeker|refugee|individual)\b)?"
+    r"(?:\s+(?:over|across|for)\s+(?:\w+\s+){0,2}(?:years?|months?)\b)?",
     re.IGNORECASE,
 )
 

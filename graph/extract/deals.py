@@ -63,6 +63,7 @@ class Cluster:
     statuses: list[tuple[int, str]] = field(default_factory=list)  # (sentence, status)
     purposes: list[str] = field(default_factory=list)
     amounts: list[str] = field(default_factory=list)
+    paid_amounts: list[str] = field(default_factory=list)  # those written where money moves
     critics: list[str] = field(default_factory=list)
     sentences: list[int] = field(default_factory=list)
     payment_sentences: list[int] = field(default_factory=list)
@@ -300,6 +301,8 @@ class DealReader:
         cluster.statuses.extend((index, label) for label, _ in facts.statuses)
         _extend(cluster.purposes, facts.purposes)
         _extend(cluster.amounts, facts.amounts)
+        if payers or payees:
+            _extend(cluster.paid_amounts, facts.amounts)
         for span in facts.critics:
             _extend(cluster.critics, self._critic(index, span))
         if index not in cluster.sentences:
@@ -422,7 +425,9 @@ class DealReader:
                 groups[other] = [other]
         status = self._status(cluster)
         purposes = [p for p in PURPOSES if p in cluster.purposes]
-        amount = parse_amount(cluster.amounts[0]) if cluster.amounts else None
+        # the figure for the money that moves ("paid Kigali £290m" over a "£700m" total cost)
+        written = cluster.paid_amounts or cluster.amounts
+        amount = parse_amount(written[0]) if written else None
         deals = []
         for group in groups.values():
             parties = list(dict.fromkeys([*initiators, *group]))
@@ -438,6 +443,8 @@ class DealReader:
                 amount=amount.text if amount else None,
                 amount_value=amount.value if amount else None,
                 currency=amount.currency if amount else None,
+                amount_per=amount.per if amount else None,
+                amount_equivalent=amount.equivalent if amount else None,
                 criticised_by=list(cluster.critics),
                 evidence=self._evidence(cluster, group),
                 distinction=cluster.distinction,
@@ -486,5 +493,6 @@ class DealReader:
             kept.status = max(kept.status, deal.status, key=STATUSES.index)  # type: ignore[assignment]
             if not kept.amount and deal.amount:
                 kept.amount, kept.amount_value = deal.amount, deal.amount_value
+                kept.amount_per, kept.amount_equivalent = deal.amount_per, deal.amount_equivalent
                 kept.currency = deal.currency
         return list(merged.values())
