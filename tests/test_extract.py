@@ -691,3 +691,20 @@ def test_extract_a_yearly_amount_is_a_rate_and_an_equivalent_is_kept(tmp_path):
     (deal,) = deals
     assert (deal["amount_value"], deal["currency"]) == (1e9, "EUR")
     assert deal["amount_equivalent"] == "$1.07 billion"
+
+
+@pytest.mark.model
+def test_extract_reported_speech_is_a_statement(tmp_path):
+    from graph.article import Metadata, parse_article
+    from graph.extract import extract, load_pipeline
+
+    text = (
+        "Chile and Peru sign a treaty\n"
+        "Maria Lopez said the treaty completed the return of the islands to Peru.\n"
+        'Maria Lopez added: "This is a good day for both countries."\n'
+    )
+    extraction = extract(parse_article(text, Metadata()), load_pipeline())
+
+    said = {(s.speaker, s.quote) for s in extraction.statements}
+    assert ("person/maria-lopez", "the treaty completed the return of the islands to Peru") in said
+    assert ("person/maria-lopez", "This is a good day for both countries.") in said
