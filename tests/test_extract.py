@@ -557,6 +557,29 @@ def test_extract_two_deals_between_the_same_parties_stay_two(tmp_path):
     assert "$2bn" in {d["amount"] for d in chile_peru}
 
 
+@pytest.mark.model
+def test_extract_an_earlier_arrangement_is_its_own_deal_and_takes_no_later_money(tmp_path):
+    deals, entities = _read_text(
+        tmp_path,
+        "Court blocks Norway's plan to send migrants to Ghana\n"
+        "Norway's plan to send asylum seekers to Ghana is unlawful, a court ruled on Tuesday.\n"
+        "The judges noted that people flown from Denmark to Ghana under an earlier "
+        "arrangement between 2015 and 2019 had been moved on.\n"
+        "Oslo has already paid Accra $50m since the deal was signed.\n",
+    )
+
+    found = {
+        frozenset(p["iso_code"] for p in d["parties"]): (
+            [p["iso_code"] for p in d["payers"]],
+            [p["iso_code"] for p in d["payees"]],
+        )
+        for d in deals
+    }
+    assert found[frozenset({"DK", "GH"})] == ([], [])  # the two ends of what it moved
+    assert found[frozenset({"NO", "GH"})] == (["NO"], ["GH"])  # "the deal" is the story's
+    assert not {"2015", "2019"} & {e["label"] for e in entities}
+
+
 PAYMENT_FORMS = [
     ("active", "Chile will pay Peru €50 million to stop boats leaving.", {("CL", "PE")}),
     ("giving", "Chile will channel €50 million to Peru under a new agreement.", {("CL", "PE")}),

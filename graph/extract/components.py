@@ -57,6 +57,7 @@ _DEMAND_VERBS = {
 }
 _ANAPHORIC = {"such", "these", "those", "this", "that", "the", "any", "its", "their", "same"}
 _SIMILAR = {"similar", "comparable", "same", "equivalent", "parallel"}
+_EARLIER = {"earlier", "previous", "former", "older", "prior"}
 _DISTINCT = {
     "separate", "another", "second", "third", "earlier", "previous", "former", "older",
     "different", "prior", "parallel", "further",
@@ -135,6 +136,7 @@ class SentenceFacts:
     # treaty"), and whether it is written as a bare "the deal" (the one already spoken of) or
     # with "a"/"an" (a new one)
     distinct: bool = False
+    earlier: bool = False  # "an earlier arrangement": a precedent, not the story's deal
     years: list[str] = field(default_factory=list)
     bare: bool = False
     indefinite: bool = False
@@ -202,6 +204,34 @@ _CONTROL_VERBS = {"agree", "promise", "pledge", "plan", "decide", "offer", "want
 
 def _in_place(token: Token) -> bool:
     return token.ent_type_ in _PLACE_ENTS
+
+
+def _is_time(token: Token) -> bool:
+    return token.ent_type_ in {"DATE", "TIME"} or token.like_num
+
+
+def _ends_moved_under(deal: Token) -> list[Token]:
+    """The places a deal moves people or goods between, when the deal is what they move
+    under: "migrants sent from A to B under the scheme", "flights from A to B under the
+    deal". Both ends must be named, and the deal must be the verb's own "under" phrase."""
+    if deal.dep_ != "pobj" or deal.head.lower_ not in {"under", "through"}:
+        return []
+    verb = deal.head.head
+    if verb.pos_ not in {"VERB", "NOUN"}:
+        return []
+    ends: dict[str, list[Token]] = {}
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"from", "to"}:
+            ends[prep.lower_] = [
+                t
+                for c in prep.children
+                if c.dep_ == "pobj"
+                for t in _with_conjuncts(c)
+                if _in_place(t)
+            ]
+    if not ends.get("from") or not ends.get("to"):
+        return []
+    return ends["from"] + ends["to"]
 
 
 def _is_money(token: Token) -> bool:
@@ -572,6 +602,7 @@ class DealExtractor:
             facts.anaphoric |= bool(modifiers & _ANAPHORIC)
             facts.similar |= bool(modifiers & _SIMILAR)
             facts.distinct |= bool(modifiers & _DISTINCT)
+            facts.earlier |= bool(modifiers & _EARLIER)
             facts.years.extend(y for y in _deal_years(token) if y not in facts.years)
             facts.bare |= _bare_definite(token)
             if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in token.children):
@@ -600,6 +631,8 @@ class DealExtractor:
             if not inside(token):
                 continue
             by_preposition = token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
+            if by_preposition and _is_time(token):
+                continue  # "an arrangement between 2013 and 2018": its years, not its sides
             if by_preposition and _attached_to(token.head.head, anchors):
                 spans = [_span(t) for t in _with_conjuncts(token)]
                 if token.head.lower_ in {"between", "among"}:
@@ -717,6 +750,8 @@ class DealExtractor:
                     if subject.dep_ == "nsubj" and subject.pos_ in {"PROPN", "NOUN"}:
                         found.extend(_with_conjuncts(subject))
         verb = deal.head
+        # "people flown from A to B under an arrangement": the two ends of what the deal moves
+        found.extend(_ends_moved_under(deal))
         if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"}:
             if deal.dep_ == "pobj":
                 verb = deal.head.head

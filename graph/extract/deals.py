@@ -72,6 +72,7 @@ class Cluster:
     named: bool = False  # whether a deal word ("agreement", "package") has named it yet
     lender: bool = False  # paid by an organisation, not a state ("the IMF approved a loan")
     distinction: str | None = None  # what tells it from an earlier deal between the same sides
+    precedent: bool = False  # opened as "an earlier arrangement": not the story's own deal
 
     def absorb(self, other: Cluster) -> None:
         """Take what another (party-less) cluster collected."""
@@ -285,9 +286,10 @@ class DealReader:
             cluster = Cluster(
                 similar_to=template if facts.similar else None,
                 year=facts.years[0] if facts.years else None,
+                precedent=facts.earlier,
             )
-            if not clusters:
-                cluster.absorb(pending)
+            if not any(not c.precedent for c in clusters) and not cluster.precedent:
+                cluster.absorb(pending)  # what was said of "the deal" before its sides were
             clusters.append(cluster)
         if cluster is None:
             cluster = current or pending
@@ -345,7 +347,10 @@ class DealReader:
         self, clusters: list[Cluster], initiators: list[str], counterparties: list[str]
     ) -> Cluster | None:
         tops = {self._top(k) for k in counterparties} | set(counterparties)
+        named = set(initiators) | set(counterparties)
         for cluster in reversed(clusters):
+            if cluster.precedent and len(named & self._sides(cluster)) < 2:
+                continue  # an earlier deal, taken up again only by naming both its sides
             theirs = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
             same_side = (
                 not initiators
@@ -373,7 +378,7 @@ class DealReader:
         """The countries an article's unattributed deals may belong to, likeliest first: those
         that initiate or pay in its other deals, then its countries by how often it names them
         (as actors: a dateline or a place of talks does not count)."""
-        initiating = Counter(k for c in clusters for k in c.initiators)
+        initiating = Counter(k for c in clusters if not c.precedent for k in c.initiators)
         mentions = Counter(
             m.key
             for m in self.res.mentions
@@ -454,9 +459,9 @@ class DealReader:
 
     @staticmethod
     def _status(cluster: Cluster) -> str:
-        """A deal's status as the article tells it: news is written lead first, so the first
-        sentence that gives the deal a state (the headline, the lead) says where it stands
-        now; later sentences tell its history. Within that sentence, the furthest stage."""
+        """A deal's status as the article tells it: the furthest stage any of its sentences
+        gives it (a deal the article says was scrapped is scrapped, whatever the lead says of
+        its signing)."""
         if not cluster.statuses:
             return DEFAULT_STATUS
         return max((label for _, label in cluster.statuses), key=STATUSES.index)
