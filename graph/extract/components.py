@@ -574,14 +574,17 @@ class DealExtractor:
             for kind, rows in all_matches.items()
         }
         facts = SentenceFacts()
-        self._relations(doc, facts, inside)
+        plans = self._relations(doc, facts, inside)
         deal_tokens = [
             span.root
             for label, span in matches["deal_terms"]
             if not _named_elsewise(span.root)
             # words that are deals only with both sides named: "the EU-Turkey statement"
-            and (label != "NAMED_ONLY" or _named_sides(span.root))
+            and (label != "NAMED_ONLY" or _named_sides(span.root) or span.root in plans)
         ]
+        # "the government's plan to send asylum seekers to X": a plan that moves people to
+        # another country is that country's deal
+        deal_tokens += [t for t in plans if t not in deal_tokens and not _named_elsewise(t)]
         # a letter of intent, however signed, is a deal proposed, not concluded
         intent = any(
             label == "INTENT" and span.root in deal_tokens for label, span in matches["deal_terms"]
@@ -713,13 +716,17 @@ class DealExtractor:
             setattr(facts, name, list(dict.fromkeys(getattr(facts, name))))
         return facts
 
-    def _relations(self, doc: Doc, facts: SentenceFacts, inside: Any) -> None:
+    def _relations(self, doc: Doc, facts: SentenceFacts, inside: Any) -> list[Token]:
         """The relations the dependency patterns name directly: "a deal with X", "talks
         with X", "a deal between A and B", "A pays B", "funding for X", "X … in exchange for
-        €Y". The code after them covers what patterns cannot (control verbs, fallbacks)."""
+        €Y", "a plan to send migrants to X". The code after them covers what patterns cannot
+        (control verbs, fallbacks). Returns the plans that move people to a named place."""
+        plans: list[Token] = []
         for label, nodes in self.relations(doc):
             if not inside(next(iter(nodes.values()))):
                 continue
+            if label == "PLAN_TO_SEND" and nodes["deal"] not in plans:
+                plans.append(nodes["deal"])
             verb = nodes.get("verb")
             if verb is not None and (_negated(verb) or _in_question(verb)):
                 if "payee" in nodes:  # "did not pay X": X is a side, but no payment is said
@@ -738,6 +745,7 @@ class DealExtractor:
                 facts.payees.extend(_span(t) for t in _with_conjuncts(nodes["payee"]))
             if label in {"SUBJECT_PAYS_OBJECT", "FUNDING_FOR", "EXCHANGE_FOR_MONEY"}:
                 facts.payment = True
+        return plans
 
     @staticmethod
     def _initiators(deal: Token, commentary: set[Token]) -> list[CharSpan]:
