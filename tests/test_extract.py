@@ -580,6 +580,19 @@ def test_extract_an_earlier_arrangement_is_its_own_deal_and_takes_no_later_money
     assert not {"2015", "2019"} & {e["label"] for e in entities}
 
 
+@pytest.mark.model
+def test_extract_the_name_before_administration_is_a_person(tmp_path):
+    _, entities = _read_text(
+        tmp_path,
+        "Hartmann suspends asylum deals with Peru\n"
+        "The Hartmann administration has suspended the asylum agreement with Peru, officials "
+        "said on Saturday.\n",
+    )
+
+    kinds = {e["label"]: e["type"] for e in entities}
+    assert kinds.get("Hartmann") == "Person", kinds  # its head, though named by one word
+
+
 PAYMENT_FORMS = [
     ("active", "Chile will pay Peru €50 million to stop boats leaving.", {("CL", "PE")}),
     ("giving", "Chile will channel €50 million to Peru under a new agreement.", {("CL", "PE")}),

@@ -211,6 +211,8 @@ class Resolver:
                     ):
                         label = "GPE"  # the model's person is a place ("Kigali", "Kent")
                     elif (kind := person_kind(text)) == "Person":
+                        if _heads_a_government(article.text, mention.end):
+                            mention.label = "HEAD"  # "the Novak administration": its head
                         people.append(mention)
                         continue
                     elif kind == "Organisation":
