@@ -701,6 +701,34 @@ def test_extract_a_place_inside_a_name_is_no_place_of_its_own():
 
 
 @pytest.mark.model
+def test_extract_the_first_words_of_a_job_title_are_no_body():
+    from graph.extract import load_pipeline
+
+    doc = load_pipeline()(
+        "The deal follows a visit to Lima by the Home Secretary, who met the Home Office's "
+        "staff there."
+    )
+
+    ents = {e.text for e in doc.ents}
+    assert "Home" not in ents  # of "the Home Secretary": a job, not an organisation
+    assert any("Home Office" in text for text in ents)
+
+
+@pytest.mark.model
+def test_extract_a_shadow_or_former_holder_is_not_the_holder_of_a_role(tmp_path):
+    _, entities = _read_text(
+        tmp_path,
+        "Chile signs a deal with Peru\n"
+        "The shadow home secretary, Ann Lowe, criticised the deal with Peru on Monday.\n"
+        "Chile signed the agreement with Peru last week.\n"
+        "The Home Secretary said the agreement would work.\n",
+    )
+
+    lowe = next(e for e in entities if e["label"] == "Ann Lowe")
+    assert "The Home Secretary" not in lowe["mentions"], lowe
+
+
+@pytest.mark.model
 def test_extract_never_fails_on_a_name_of_many_capitalised_words(tmp_path):
     words = " ".join(["Grand", "Council", "of", "France", "Lord", "Novak", "II"] * 15)
     deals, entities = _read_text(tmp_path, f"Head\nThe {words} signed a deal with Peru.\n")

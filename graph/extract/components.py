@@ -1054,7 +1054,8 @@ def name_guard(doc: Doc) -> Doc:
       ("spokeswoman Aline Mutesi"); one written after an organisation noun is not a person
       ("the NGO Mar Abierto").
     - Places and job words the model put in front of a name are not part of it ("Rwandan
-      Foreign" of "Rwandan Foreign Minister X" is no one).
+      Foreign" of "Rwandan Foreign Minister X" is no one), and the first words of a job title
+      are no body ("Home" of "the Home Secretary").
     """
     words = _word_sets()
     spans = [_Ent(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
@@ -1096,6 +1097,8 @@ def name_guard(doc: Doc) -> Doc:
                 label = "ORG"  # "the NGO Mar Abierto"
         if label == "ORG" and _looks_named_after_a_role(doc, start, end, words):
             label = "PERSON"  # "government spokeswoman Aline Mutesi"
+        if label == "ORG" and _part_of_a_title(doc, start, end, words):
+            label = ""  # "Home" of "the Home Secretary": a job's words, no body
         if label == "PERSON":
             named_body = _organisation_end(doc, end, words)
             if named_body:  # "U.K. Supreme" + "Court", "Civil Liberties" + "Union": a body
@@ -1117,6 +1120,16 @@ def name_guard(doc: Doc) -> Doc:
             Span(doc, s.start, s.end, label=s.label, span_id=s.ident) for s in _apart(spans)
         ]
     return doc
+
+
+def _part_of_a_title(doc: Doc, start: int, end: int, words: dict) -> bool:
+    """Whether a span is only the first words of a job title ("Home" or "Foreign" before
+    "Secretary", "Interior" before "Minister")."""
+    return (
+        end < len(doc)
+        and doc[end].lower_ in words["role_nouns"]
+        and all(t.lower_ in words["role_words"] for t in doc[start:end])
+    )
 
 
 def _apart(spans: list[_Ent]) -> list[_Ent]:

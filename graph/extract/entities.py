@@ -457,6 +457,9 @@ class Resolver:
                     left -= 2 if left > 1 else 1
                 phrase = doc[max(left, 0) : span.end]
                 first, last = sentence.start + phrase.start_char, sentence.start + end
+                # "a shadow minister", "the former premier": not the holder of the role
+                other = next((t.lower_ for t in phrase if t.lower_ in _NOT_THE_HOLDER), None)
+                role = f"{other} {role}" if other else role
                 qualifiers = [
                     m.key
                     for m in res.mentions
@@ -499,16 +502,24 @@ class Resolver:
     def _role_holder(role: str, res: Resolution, offset: int, excluded: set[str]) -> str | None:
         """The person an unqualified role reference means: one named with that role and no
         foreign qualifier, else the article's first-mentioned person who holds no other
-        qualified role and is not coordinated with the reference ("the Chancellor and X")."""
+        qualified role or other role and is not coordinated with the reference ("the
+        Chancellor and X")."""
         people = [a for a in res.actors.values() if a.type == "Person" and a.key not in excluded]
         holders = [p for p in people if p.role == role and p.key not in res.nationality]
         if holders:
             return holders[0].key
         seen = {m.key for m in res.mentions if m.key and m.start <= offset}
-        free = [p for p in people if p.key not in res.nationality and p.key in seen]
+        free = [
+            p
+            for p in people
+            if p.key not in res.nationality and p.key in seen and p.role in {None, role}
+        ]
         if not free:
             return None
         return min(free, key=lambda p: min_start(res, p.key)).key
+
+
+_NOT_THE_HOLDER = {"shadow", "former", "ex", "then", "outgoing", "previous", "late", "acting"}
 
 
 _GOVERNMENT_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:administration|government|cabinet|presidency)\b")
