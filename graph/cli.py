@@ -21,11 +21,14 @@ from graph.article import article_files
 from graph.core import PolicyGraph, to_csv
 from graph.errors import PolicyGraphError
 from graph.network import centrality, neighbours, pays, shortest_path
+from graph.sandbox import Sandbox
 from graph.store import Cell, Mode, Table
 from graph.view import counted, graph_hint, readable
 from graph.vocab import prefixed
 
 DEFAULT_STORE = "data/store"
+QUERY_TIMEOUT = 60.0  # seconds a `query` may run, unless --timeout says otherwise
+QUERY_MEMORY_MIB = 4096  # its memory cap, unless --memory says otherwise
 
 app = typer.Typer(
     help="policygraph: news articles about government deals, as a knowledge graph.",
@@ -283,10 +286,33 @@ def query(
     file: Annotated[
         Path | None, typer.Option("--file", help="Read SPARQL from a .rq file.")
     ] = None,
-    update: Annotated[bool, typer.Option("--update", help="Allow a SPARQL update.")] = False,
+    update: Annotated[
+        bool, typer.Option("--update", help="Allow a SPARQL update (SHACL-validated).")
+    ] = False,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Stop after this many rows; the rest are never computed."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=0, help="Stop the query after this many seconds (0: never).")
+    ] = QUERY_TIMEOUT,
+    memory: Annotated[
+        int, typer.Option(min=0, help="Memory cap of the query, in MiB (0: none).")
+    ] = QUERY_MEMORY_MIB,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-service",
+            metavar="URL",
+            help="Let SERVICE reach this endpoint (repeat for more); federation is off otherwise.",
+        ),
+    ] = None,
 ) -> None:
-    """Run a SPARQL query (pg:, schema:, prov:, … are predeclared); read-only by default."""
+    """Run a SPARQL query (pg:, schema:, prov:, … are predeclared); read-only by default.
+
+    The query runs in a child process with a deadline and a memory cap, so a runaway query
+    stops with one line and never holds the store."""
     if (sparql is None) == (file is None):
         _fail("query: give the SPARQL text or --file F.rq, not both or neither", code=2)
     if file is not None:
@@ -297,15 +323,28 @@ def query(
         except UnicodeDecodeError as error:
             _fail(f"{file}: not UTF-8 text (invalid byte at offset {error.start})")
     assert sparql is not None
-    with _open(ctx, "write" if update else "read") as pg:
-        table = pg.query(sparql, update=update)
-    if table is None:
-        err.print("update applied")
+    box = Sandbox(
+        timeout=timeout,
+        limit=limit,
+        memory=memory * 1024**2,
+        count=False,
+        hint="--timeout and --memory set the limits",
+    )
+    try:
+        with box:
+            result = box.run(ctx.obj["store"], sparql, update, tuple(allow_service or ()))
+    except PolicyGraphError as error:
+        _fail(error)
+    if result.table is None:
+        err.print(f"update applied: {counted(result.total or 0, 'graph')} changed")
         return
+    table = result.table
     if format is TableFormat.table:
         _table(_shown_rows(table), table.columns)
     else:
         _emit(table.values(), format, table.columns)
+    if result.more:
+        err.print(f"note: more than {limit:,} rows; the first {limit:,} are shown", highlight=False)
     if hint := graph_hint(sparql, table):
         err.print(f"hint: {hint}", highlight=False)
 

@@ -23,9 +23,9 @@ from rdflib import Dataset, Graph, URIRef
 from graph import network, queries
 from graph.article import Metadata, parse_article, parse_date, parse_url, read_text
 from graph.errors import ExtractionError, InputError, PolicyGraphError
-from graph.model import STATUSES, Article, Extraction
+from graph.model import Article, Extraction, status_rank
 from graph.rdf import to_graph
-from graph.store import Mode, Store, Table, open_store
+from graph.store import Mode, Store, Table, open_store, trial_update
 from graph.validate import check
 from graph.vocab import CLASS_ACTOR_TYPE, PREFIXES, expand
 
@@ -64,6 +64,15 @@ class IngestReport:
     def triples(self) -> int:
         """How many triples were written."""
         return sum(len(p.graph) for p in self.articles)
+
+
+def _number(value: Any) -> float | None:
+    """A stored amount as a number; None where it is missing or no number (a hand-written
+    update may store anything)."""
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _local(iri: str) -> str:
@@ -191,14 +200,28 @@ class PolicyGraph:
         bound = {k: v for k, v in bindings.items() if v is not None}
         return self.store.select(queries.load(name), bound).values()
 
-    def query(self, text: str, update: bool = False) -> Table | None:
-        """Run a user's SPARQL: read-only unless ``update`` is true."""
+    def query(self, text: str, update: bool = False, limit: int | None = None) -> Table | None:
+        """Run a user's SPARQL: read-only unless ``update`` is true; a query's first
+        ``limit`` rows only, if given (the rest are never computed where the query allows)."""
         if queries.is_update(text):
             if not update:
                 raise InputError("query: this is a SPARQL update; pass --update to run it")
-            self.store.update(text)
+            self.update(text)
             return None
-        return self.store.select(text)
+        return self.store.select(text, limit=limit)
+
+    def update(self, text: str) -> list[str]:
+        """Run a user's SPARQL update as an ingest is run: tried first on a copy of the store,
+        then every named graph it changed is checked against the SHACL shapes, and only if all
+        conform are those graphs written, in one transaction. Returns the changed graphs.
+
+        policygraph keeps the default graph empty, so an update that writes there is refused.
+        """
+        graphs = trial_update(self.store, text)
+        for graph in graphs:
+            check(graph, f"update of graph <{graph.identifier}>")
+        self.store.replace_graphs(graphs)
+        return [str(g.identifier) for g in graphs]
 
     def actors(self) -> dict[str, dict[str, Any]]:
         """Every actor by IRI: the CLI's Actor record plus ``mentions``.
@@ -298,7 +321,7 @@ class PolicyGraph:
             if row["purpose"] and row["purpose"] not in record["purposes"]:
                 record["purposes"].append(row["purpose"])
             if row["amount"]:
-                value = float(row["value"]) if row["value"] is not None else None
+                value = _number(row["value"])
                 written = (
                     row["amount"],
                     value,
@@ -330,7 +353,7 @@ class PolicyGraph:
             ranked = sorted(sources.get(iri, []), key=lambda s: s["sentence"] not in best)
             history = sorted(
                 record["history"],
-                key=lambda c: (c["date"] or "", STATUSES.index(c["status"]), c["article"]),
+                key=lambda c: (str(c["date"] or ""), status_rank(c["status"]), str(c["article"])),
             )
             latest = history[-1]
             latest_article = latest["article"]

@@ -37,7 +37,7 @@ from typing import Any
 from countryinfo import all_countries
 
 from graph.gazetteer import COUNTRY, REGION, SUPRANATIONAL, default_gazetteer, fold
-from graph.model import STATUSES
+from graph.model import STATUSES, status_rank
 from graph.view import readable
 from graph.vocab import actor_key
 
@@ -221,7 +221,7 @@ def map_arcs(
     for arc in arcs.values():
         counts = arc["statuses"]
         arc["statuses"] = {s: counts[s] for s in _status_order(counts)}
-        arc["status"] = max(counts, key=lambda s: (counts[s], _stage(s)))
+        arc["status"] = max(counts, key=lambda s: (counts[s], status_rank(s)))
         arc["labels"].sort(key=str.casefold)
         arc["amounts"] = list(arc["amounts"])
         arc["totals"] = dict(sorted(arc["totals"].items()))
@@ -240,12 +240,8 @@ def _who(actor: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _stage(status: str) -> int:
-    return STATUSES.index(status) if status in STATUSES else -1
-
-
 def _status_order(counts: Mapping[str, int]) -> list[str]:
-    return sorted(counts, key=lambda s: (_stage(s) if s in STATUSES else len(STATUSES), s))
+    return sorted(counts, key=lambda s: (status_rank(s) if s in STATUSES else len(STATUSES), s))
 
 
 def placed(arc: Mapping[str, Any]) -> bool:

@@ -25,6 +25,13 @@ ACTOR_TYPES: tuple[str, ...] = ActorType.__args__  # type: ignore[attr-defined]
 Status = Literal["proposed", "negotiating", "concluded", "suspended", "terminated"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 
+
+def status_rank(status: object) -> int:
+    """Where a status stands in a deal's life (``proposed`` first); -1 for a value that is
+    no status, such as one a hand-written update stored, so a reader never fails on it."""
+    return STATUSES.index(status) if status in STATUSES else -1  # type: ignore[arg-type]
+
+
 PURPOSES: tuple[str, ...] = (
     "prevent_departures",
     "border_control",

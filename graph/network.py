@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import STATUSES
+from graph.model import status_rank
 
 EDGE_KINDS = ("pays", "party_to_deal_with", "criticises", "said")
 
@@ -159,7 +159,7 @@ def said_edges(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def _recency(edge: Mapping[str, Any]) -> tuple[str, int]:
     status = edge.get("status")
-    return (str(edge.get("date") or ""), STATUSES.index(status) if status in STATUSES else -1)
+    return (str(edge.get("date") or ""), status_rank(status))
 
 
 def _source(edge: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from graph.errors import InputError
 
@@ -174,3 +175,117 @@ def _explain(expected: str) -> str:
 
 def _either(options: tuple[str, ...] | list[str]) -> str:
     return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+
+
+# the lexemes a reader must tell apart to find SERVICE and its endpoint: IRIs, strings,
+# comments, variables, prefixed names, then bare words
+_TOKEN = re.compile(
+    r"""(?P<iri><[^<>"{}|^`\\\s]*>)|'{3}.*?'{3}|\"{3}.*?\"{3}|'(?:[^'\\\n]|\\.)*'"""
+    r"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|(?P<var>[?$]\w+)"""
+    r"""|(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.%-]*)|(?P<word>[A-Za-z_][\w-]*)""",
+    re.DOTALL,
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """The (kind, text) lexemes of a SPARQL text that name things: ``iri``, ``var``,
+    ``pname`` and ``word``; strings and comments are dropped."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind:
+            found.append((kind, match[kind]))
+    return found
+
+
+def _unescaped(text: str) -> str:
+    r"""The text with SPARQL's ``\uXXXX`` and ``\UXXXXXXXX`` escapes replaced, as a parser
+    does before anything else (so ``SERV\u0049CE`` is SERVICE)."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match[1] or match[2], 16)
+        return chr(code) if code <= 0x10FFFF else match[0]
+
+    return _CODEPOINT.sub(char, text)
+
+
+def federated_endpoints(text: str, prefixes: dict[str, str] | None = None) -> list[str | None]:
+    """The endpoint of every ``SERVICE`` in a SPARQL query or update, in order: the IRI, a
+    prefixed name expanded with the text's own PREFIX declarations over ``prefixes``, or
+    ``None`` where it is a variable (``SERVICE ?endpoint``) or cannot be read.
+
+    >>> federated_endpoints("SELECT * WHERE { SERVICE SILENT <http://x.org/sparql> { ?s ?p ?o } }")
+    ['http://x.org/sparql']
+    >>> federated_endpoints("PREFIX e: <http://e.org/>\\nASK { service e:q { ?s ?p ?o } }")
+    ['http://e.org/q']
+    >>> federated_endpoints("SELECT * WHERE { ?s ex:SERVICE 'SERVICE <http://x/>' } # SERVICE")
+    []
+    """
+    tokens = _tokens(_unescaped(text))
+    known = dict(prefixes or {})
+    for at, (kind, value) in enumerate(tokens[:-2]):
+        if kind == "word" and value.upper() == "PREFIX" and tokens[at + 1][0] == "pname":
+            name, iri = tokens[at + 1][1], tokens[at + 2]
+            if iri[0] == "iri" and name.endswith(":"):
+                known[name[:-1]] = iri[1][1:-1]
+    endpoints: list[str | None] = []
+    for at, (kind, value) in enumerate(tokens):
+        if kind != "word" or value.upper() != "SERVICE":
+            continue
+        rest = tokens[at + 1 : at + 3]
+        if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
+            rest = rest[1:]
+        target = rest[0] if rest else ("", "")
+        if target[0] == "iri":
+            endpoints.append(target[1][1:-1])
+        elif target[0] == "pname":
+            prefix, _, local = target[1].partition(":")
+            endpoints.append(known[prefix] + local if prefix in known else None)
+        else:
+            endpoints.append(None)
+    return endpoints
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """The scheme, host and port of an http(s) URL, or None if it is no such URL."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return None
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        return None
+    return parts.scheme.lower(), parts.hostname.lower(), port
+
+
+def check_federation(
+    text: str, allowed: tuple[str, ...] = (), prefixes: dict[str, str] | None = None
+) -> None:
+    """Refuse a query whose ``SERVICE`` would reach a host not named in ``allowed``.
+
+    Federated queries are off unless the user names the endpoints they may reach
+    (``--allow-service URL``): a ``SERVICE`` clause is then let through only when its IRI
+    has the scheme, host and port of one of them. ``SERVICE ?var`` can reach anywhere, so it
+    is always refused.
+    """
+    endpoints = federated_endpoints(text, prefixes)
+    if not endpoints:
+        return
+    origins = {_origin(url) for url in allowed} - {None}
+    for endpoint in endpoints:
+        shown = f"SERVICE <{endpoint}>" if endpoint else "SERVICE with a variable endpoint"
+        if not origins:
+            raise InputError(
+                f"{shown}: federated queries are off, so nothing is sent to another host; "
+                "pass --allow-service URL to let the query reach that endpoint"
+            )
+        if endpoint is None:
+            raise InputError(
+                f"{shown}: it could reach any host; name the endpoint's IRI, one that "
+                "--allow-service allows"
+            )
+        if _origin(endpoint) not in origins:
+            raise InputError(
+                f"{shown}: not an endpoint --allow-service allows ({', '.join(sorted(allowed))})"
+            )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -29,7 +30,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from graph.errors import InputError, PolicyGraphError, StoreError
-from graph.store import Table
+from graph.store import Mode, Table
 
 TIMEOUT = 20.0
 FETCH_LIMIT = 100_000
@@ -39,50 +40,89 @@ _ERRORS: dict[str, type[PolicyGraphError]] = {"InputError": InputError, "StoreEr
 
 @dataclass(frozen=True)
 class Result:
-    """The first ``limit`` rows of a query's result, and how many rows it had in all."""
+    """The first ``limit`` rows of a query's result, and how many rows it had in all (None
+    where they were not counted; ``more`` then says whether rows were left out). An update
+    has no table, and ``total`` is the number of graphs it changed."""
 
-    table: Table
-    total: int
+    table: Table | None
+    total: int | None
+    more: bool = False
 
     @property
     def truncated(self) -> bool:
         """Whether rows were left out."""
-        return self.total > len(self.table.rows)
+        shown = len(self.table.rows) if self.table else 0
+        return self.more or (self.total is not None and self.total > shown)
 
 
-def _answer(location: str, text: str, limit: int) -> tuple[Any, ...]:
-    """Run one query read-only: ``("ok", first rows, total)`` or
+@dataclass(frozen=True)
+class Request:
+    """One query for the child: where, what, and how much of the answer to keep.
+
+    ``count`` counts every row (the dashboard says "5,000 of 12,345 rows"); without it the
+    child stops after ``limit`` rows and says only whether there were more, so a query with
+    a huge result and a small limit is cheap. ``update`` lets a SPARQL update run (validated
+    like an ingest); ``allow_service`` names the endpoints ``SERVICE`` may reach."""
+
+    location: str
+    text: str
+    limit: int | None
+    count: bool = True
+    update: bool = False
+    allow_service: tuple[str, ...] = ()
+
+
+def _answer(request: Request) -> tuple[Any, ...]:
+    """Run one request: ``("ok", first rows or None, total or None, more)`` or
     ``("error", kind, line, detail)``."""
     from graph.core import PolicyGraph
+    from graph.queries import is_update
 
     try:
-        with PolicyGraph.open(location, "read") as graph:
-            table = graph.query(text)
+        mode: Mode = "write" if request.update else "read"
+        with PolicyGraph.open(request.location, mode) as graph:
+            graph.store.allow_service = request.allow_service
+            if request.update and is_update(request.text):
+                return ("ok", None, len(graph.update(request.text)), False)
+            if request.count or request.limit is None:
+                table = graph.query(request.text)
+            else:
+                table = graph.query(request.text, limit=request.limit + 1)
         if table is None:  # only an update returns None, and query() refused those
             raise InputError("the query changed nothing: updates are refused")
-        return ("ok", Table(table.columns, table.rows[:limit]), len(table.rows))
+        total = len(table.rows)
+        kept = Table(table.columns, table.rows[: request.limit])
+        if request.count:
+            return ("ok", kept, total, False)
+        return ("ok", kept, None, total > len(kept.rows))
     except PolicyGraphError as error:
         kind = type(error).__name__ if type(error).__name__ in _ERRORS else "StoreError"
         return ("error", kind, str(error), error.detail)
+    except MemoryError:
+        return ("error", "InputError", _OUT_OF_MEMORY, None)
     except Exception as error:  # any other failure is still one line for the user
         return ("error", "StoreError", f"query failed: {type(error).__name__}: {error}", None)
 
 
-def _serve() -> None:
-    """The child's loop: read ``(location, text, limit)`` requests from stdin, answer each.
+_OUT_OF_MEMORY = "the query ran out of memory: narrow it, or add a LIMIT"
 
-    Its heap is capped at ``MEMORY`` bytes, so a query with a huge result fails (one line)
-    instead of taking the machine's memory."""
-    resource.setrlimit(resource.RLIMIT_DATA, (MEMORY, MEMORY))
+
+def _serve(memory: int) -> None:
+    """The child's loop: read ``Request``s from stdin, answer each.
+
+    Its heap is capped at ``memory`` bytes (none if 0), so a query with a huge result fails
+    (one line) instead of taking the machine's memory."""
+    if memory:
+        resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     replies = Connection(os.dup(sys.stdout.fileno()), readable=False)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break a reply
     requests = Connection(os.dup(sys.stdin.fileno()), writable=False)
     while True:
         try:
-            location, text, limit = requests.recv()
+            request = requests.recv()
         except EOFError:
             return
-        replies.send(_answer(location, text, limit))
+        replies.send(_answer(request))
 
 
 class Sandbox:
@@ -92,9 +132,19 @@ class Sandbox:
     the moment a query starts running.
     """
 
-    def __init__(self, timeout: float = TIMEOUT, limit: int = FETCH_LIMIT) -> None:
-        self.timeout = timeout
+    def __init__(
+        self,
+        timeout: float | None = TIMEOUT,
+        limit: int | None = FETCH_LIMIT,
+        memory: int | None = MEMORY,
+        count: bool = True,
+        hint: str = "",
+    ) -> None:
+        self.timeout = timeout or None  # 0 or None: no deadline
         self.limit = limit
+        self.memory = memory or 0
+        self.count = count
+        self.hint = hint  # said after a stop, e.g. which flag lifts the limit
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._requests: Connection | None = None
@@ -104,7 +154,7 @@ class Sandbox:
         if self._process is None or self._process.poll() is not None:
             self._stop()
             process = subprocess.Popen(
-                [sys.executable, "-m", "graph.sandbox"],
+                [sys.executable, "-m", "graph.sandbox", str(self.memory)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
@@ -126,31 +176,54 @@ class Sandbox:
                 connection.close()
         self._process = self._requests = self._replies = None
 
-    def run(self, location: str, text: str) -> Result:
+    def run(
+        self,
+        location: str,
+        text: str,
+        update: bool = False,
+        allow_service: tuple[str, ...] = (),
+    ) -> Result:
         """The result of ``text`` over the store at ``location``; ``InputError`` if the query
-        is wrong or takes longer than the timeout, ``StoreError`` if the store fails."""
+        is wrong, takes longer than the timeout or more memory than the cap, ``StoreError`` if
+        the store fails. With ``update`` a SPARQL update may run (validated, all or nothing)."""
+        request = Request(location, text, self.limit, self.count, update, allow_service)
         with self._lock:
             requests, replies = self._start()
             try:
-                requests.send((location, text, self.limit))
+                requests.send(request)
             except OSError:  # the child died between queries: start afresh
                 self._stop()
                 requests, replies = self._start()
-                requests.send((location, text, self.limit))
+                requests.send(request)
             if not replies.poll(self.timeout):
                 self._stop()
-                raise InputError(
-                    f"the query was stopped after {self.timeout:g} s: add a LIMIT, or narrow it "
-                    "with more specific patterns"
-                )
+                raise InputError(self._stopped(location, update))
             try:
                 reply = replies.recv()
             except EOFError:
+                code = self._process.wait(timeout=5) if self._process else None
                 self._stop()
+                if code in {-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV}:
+                    # Rust aborts when an allocation fails under the cap
+                    raise InputError(_OUT_OF_MEMORY + self._hint()) from None
                 raise StoreError("the query process ended unexpectedly; try again") from None
         if reply[0] == "error":
             raise _ERRORS[reply[1]](reply[2], detail=reply[3])
-        return Result(reply[1], reply[2])
+        return Result(reply[1], reply[2], reply[3])
+
+    def _hint(self) -> str:
+        return f" ({self.hint})" if self.hint else ""
+
+    def _stopped(self, location: str, update: bool) -> str:
+        """What a stopped query or update did: an embedded store's update is one
+        transaction, never committed if stopped; a server may still finish one."""
+        what = "update" if update else "query"
+        line = f"the {what} was stopped after {self.timeout:g} s"
+        if update and location.startswith(("http://", "https://")):
+            return line + ": the server may still apply it; check before running it again"
+        if update:
+            return line + ": nothing was written" + self._hint()
+        return line + ": add a LIMIT, or narrow it with more specific patterns" + self._hint()
 
     def close(self) -> None:
         """Stop the child process."""
@@ -165,4 +238,4 @@ class Sandbox:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY)

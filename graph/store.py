@@ -12,6 +12,7 @@ open it read-only, which never waits for the writer and sees the store as it was
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from graph.errors import InputError, StoreError
-from graph.queries import syntax_error
+from graph.queries import check_federation, syntax_error
 from graph.vocab import PREFIXES
 
 Mode = TypingLiteral["read", "write"]
@@ -149,9 +150,19 @@ class Store:
     """What policygraph needs from a quad store."""
 
     location: str
+    mode: Mode = "write"
+    # the endpoints a query's SERVICE clauses may reach: none unless the user names them
+    allow_service: tuple[str, ...] = ()
 
-    def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
-        """Run a SELECT (or ASK, as one row with column ``ask``) over all graphs."""
+    def guard(self, text: str) -> None:
+        """Refuse SPARQL whose SERVICE clauses would reach a host the user did not allow."""
+        check_federation(text, self.allow_service, PREFIXES)
+
+    def select(
+        self, query: str, bindings: Mapping[str, Binding] | None = None, limit: int | None = None
+    ) -> Table:
+        """Run a SELECT (or ASK, as one row with column ``ask``) over all graphs; only its
+        first ``limit`` rows if a limit is given."""
         raise NotImplementedError
 
     def update(self, update: str) -> None:
@@ -174,6 +185,15 @@ class Store:
         for row in table.rows:
             s, p, o, g = (_to_rdflib(row[c]) for c in ("s", "p", "o", "g"))
             yield s, p, o, g  # type: ignore[misc]
+
+    def snapshot(self) -> ox.Store:
+        """An in-memory copy of every named graph, to try an update on before it is written."""
+        copy = ox.Store()
+        copy.bulk_extend(
+            ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.NamedNode(str(g)))  # type: ignore[arg-type]
+            for s, p, o, g in self.quads()
+        )
+        return copy
 
     def version(self) -> str:
         """A token that changes whenever a write is committed."""
@@ -200,6 +220,12 @@ def _to_rdflib(cell: Cell | None) -> Identifier | None:
     return Literal(
         cell.value, lang=cell.lang, datatype=URIRef(cell.datatype) if cell.datatype else None
     )
+
+
+def _to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return _to_oxigraph(term)  # type: ignore[arg-type]
 
 
 def _to_oxigraph(term: Binding) -> ox.NamedNode | ox.Literal:
@@ -294,26 +320,38 @@ class EmbeddedStore(Store):
                 ) from None
             raise StoreError(f"store {path}: cannot open ({_one_line(error)})") from None
 
-    def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
+    def select(
+        self, query: str, bindings: Mapping[str, Binding] | None = None, limit: int | None = None
+    ) -> Table:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()
         }
+        self.guard(query)
         try:
             result = self._store.query(query, prefixes=PREFIXES, substitutions=substitutions)
+            if isinstance(result, ox.QueryBoolean):
+                return Table(["ask"], [{"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}])
+            if isinstance(result, ox.QueryTriples):
+                raise InputError("this command takes SELECT or ASK queries, not CONSTRUCT/DESCRIBE")
+            # the solutions are computed lazily, so evaluation errors surface here too
+            if limit is not None:  # only as many as are wanted are ever computed
+                columns = [v.value for v in result.variables]
+                rows = [
+                    {c: _ox_cell(solution[c]) for c in columns}
+                    for solution in itertools.islice(result, limit)
+                ]
+                return Table(columns, rows)
+            payload = result.serialize(format=ox.QueryResultsFormat.JSON)
         except SyntaxError as error:
             raise syntax_error(query, str(error)) from None
-        except (OSError, RuntimeError) as error:
+        except (OSError, RuntimeError, ValueError) as error:
             raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
-        if isinstance(result, ox.QueryBoolean):
-            return Table(["ask"], [{"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}])
-        if isinstance(result, ox.QueryTriples):
-            raise InputError("this command takes SELECT or ASK queries, not CONSTRUCT/DESCRIBE")
-        payload = result.serialize(format=ox.QueryResultsFormat.JSON)
         return Table.from_json(json.loads(payload or b"{}"))
 
     def update(self, update: str) -> None:
         if self.mode == "read":
             raise StoreError(f"store {self.location}: opened read-only")
+        self.guard(update)
         try:
             self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as error:
@@ -336,6 +374,15 @@ class EmbeddedStore(Store):
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
+
+    def snapshot(self) -> ox.Store:
+        copy = ox.Store()
+        copy.bulk_extend(
+            q
+            for q in self._store.quads_for_pattern(None, None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        )
+        return copy
 
     def version(self) -> str:
         if self.path is None or not self.path.exists():
@@ -396,6 +443,22 @@ def _ox_to_rdflib(term: Any) -> Identifier:
 
 _BOOL = str(XSD.boolean)
 _STRING = str(XSD.string)
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _ox_cell(term: Any) -> Cell | None:
+    """An Oxigraph term as a result cell, as the SPARQL JSON results format has it."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Cell("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Cell("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        plain = datatype in {_STRING, _LANG_STRING}
+        return Cell("literal", term.value, None if plain else datatype, term.language)
+    return Cell("literal", str(term))  # an RDF-star triple, shown as written
 
 
 def _one_line(error: BaseException) -> str:
@@ -425,8 +488,11 @@ class RemoteStore(Store):
         self.mode = mode
         self._client = httpx.Client(timeout=QUERY_TIMEOUT)
 
-    def select(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Table:
+    def select(
+        self, query: str, bindings: Mapping[str, Binding] | None = None, limit: int | None = None
+    ) -> Table:
         text = _bind(query, bindings or {})
+        self.guard(text)
         response = self._post(
             self.query_url,
             {"query": prefix_block() + text},
@@ -437,11 +503,13 @@ class RemoteStore(Store):
         if "boolean" in payload:
             value = "true" if payload["boolean"] else "false"
             return Table(["ask"], [{"ask": Cell("literal", value, _BOOL)}])
-        return Table.from_json(payload)
+        table = Table.from_json(payload)
+        return table if limit is None else Table(table.columns, table.rows[:limit])
 
     def update(self, update: str) -> None:
         if self.mode == "read":
             raise StoreError(f"store {self.location}: opened read-only")
+        self.guard(update)
         self._post(self.update_url, {"update": prefix_block() + update}, "*/*", update)
 
     def _post(self, url: str, form: dict[str, str], accept: str, text: str) -> httpx.Response:
@@ -462,6 +530,47 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._client.close()
+
+
+def trial_update(store: Store, update: str) -> list[Graph]:
+    """The named graphs a SPARQL update would change, each as it would be after the update,
+    found by running it on an in-memory copy of the store: nothing is written.
+
+    policygraph keeps the default graph empty, so an update that would write there is refused.
+    """
+    if store.mode == "read":
+        raise StoreError(f"store {store.location}: opened read-only")
+    store.guard(update)
+    copy = store.snapshot()
+    before = set(copy.quads_for_pattern(None, None, None, None))
+    try:
+        copy.update(update, prefixes=PREFIXES)
+    except SyntaxError as error:
+        raise syntax_error(update, str(error)) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise StoreError(f"store {store.location}: update failed ({_one_line(error)})") from None
+    changed = {quad.graph_name for quad in before.symmetric_difference(copy)}
+    if any(isinstance(name, ox.DefaultGraph) for name in changed):
+        raise InputError(
+            "update: it writes to the default graph, which policygraph keeps empty; "
+            "write inside GRAPH <…> { … }, a named graph"
+        )
+    graphs = []
+    names: list[ox.NamedNode | ox.BlankNode] = [
+        n for n in changed if not isinstance(n, ox.DefaultGraph)
+    ]
+    for name in sorted(names, key=lambda n: n.value):
+        graph = Graph(identifier=URIRef(name.value))
+        for quad in copy.quads_for_pattern(None, None, None, name):
+            graph.add(
+                (
+                    _ox_to_rdflib(quad.subject),
+                    _ox_to_rdflib(quad.predicate),
+                    _ox_to_rdflib(quad.object),
+                )
+            )
+        graphs.append(graph)
+    return graphs
 
 
 def open_store(location: str | None, mode: Mode = "write") -> Store:

@@ -12,10 +12,13 @@ import io
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -809,3 +812,165 @@ def test_cli_timeline_of_a_deal_reported_twice(store: Path) -> None:
     assert [h["date"] for h in history] == ["2024-11-18", "2024-12-02"]
     assert history[-1]["status"] == "negotiating"  # the later article's claim is current
     assert "not found" in one_error_line(run("--store", store, "timeline", "GB+XX"))
+
+
+# --- hostile queries: nothing leaves the machine, nothing runs unbounded --------------------
+
+# ten VALUES blocks of ten: 10**10 solutions, far beyond any timeout here
+ENDLESS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(10))
+    + " }"
+)
+CROSS = "SELECT * WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?t ?q ?r } GRAPH ?c { ?u ?w ?x } }"
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[bytes]]]:
+    """A TCP listener on loopback that records whatever connects to it and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    heard: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            connection.settimeout(1)
+            try:
+                heard.append(connection.recv(1024))
+            except OSError:
+                heard.append(b"")
+            # keep it open and silent: a federated query waits on it
+            stop.wait(30)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}", heard
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "PREFIX far: <{url}/>\nSELECT * WHERE {{ SERVICE far:sparql {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ BIND(<{url}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERV\\u0049CE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "INSERT {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}/s> {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_cli_query_service_is_off_and_sends_nothing(
+    store: Path, listener: tuple[str, list[bytes]], template: str
+) -> None:
+    url, heard = listener
+    before = dump(store)
+
+    result = run("--store", store, "query", template.format(url=url), "--update")
+
+    assert "federated queries are off" in one_error_line(result)
+    time.sleep(0.3)
+    assert heard == []  # no connection was ever made
+    assert dump(store) == before
+
+
+def test_cli_query_service_goes_only_to_the_endpoints_allowed(
+    store: Path, listener: tuple[str, list[bytes]]
+) -> None:
+    url, heard = listener
+    elsewhere = "SELECT * WHERE { SERVICE <http://127.0.0.2:9999/sparql> { ?s ?p ?o } }"
+    variable = "SELECT * WHERE { BIND(<http://x.invalid/> AS ?e) SERVICE ?e { ?s ?p ?o } }"
+
+    other = run("--store", store, "query", elsewhere, "--allow-service", url)
+    unknown = run("--store", store, "query", variable, "--allow-service", url)
+
+    assert "not an endpoint --allow-service allows" in one_error_line(other)
+    assert "variable endpoint" in one_error_line(unknown)
+    assert heard == []
+
+
+def test_cli_query_allowed_service_that_never_answers_is_stopped(
+    store: Path, listener: tuple[str, list[bytes]]
+) -> None:
+    url, heard = listener
+    query = f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}"
+    started = time.monotonic()
+
+    result = run("--store", store, "query", query, "--allow-service", url, "--timeout", "2")
+
+    assert "stopped after 2 s" in one_error_line(result)
+    assert time.monotonic() - started < 20
+    assert heard and heard[0].split(b" ", 1)[0] in {b"POST", b"GET"}  # it was let through
+
+
+def test_cli_query_allowed_service_on_a_closed_port_is_one_line(store: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+
+    result = run(
+        "--store", store, "query", f"SELECT * WHERE {{ SERVICE <{url}/q> {{ ?s ?p ?o }} }}",
+        "--allow-service", url,
+    )  # fmt: skip
+
+    assert "query failed" in one_error_line(result)
+
+
+def test_cli_query_stops_at_its_timeout_and_frees_the_store(store: Path) -> None:
+    started = time.monotonic()
+
+    result = run("--store", store, "query", ENDLESS, "--timeout", "1")
+
+    assert "stopped after 1 s" in one_error_line(result)
+    assert "--timeout" in result.stderr
+    assert time.monotonic() - started < 15
+    with PolicyGraph.open(str(store), "write") as pg:  # the writer gets in at once
+        assert pg.store.graph_names()
+
+
+def test_cli_query_stops_at_its_memory_cap(store: Path) -> None:
+    # every quad three times over, each row a long string: gigabytes if all kept
+    huge = (
+        "SELECT (GROUP_CONCAT(CONCAT(STR(?s), STR(?t), STR(?u)); separator=' ') AS ?all) "
+        "WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?t ?q ?r } GRAPH ?c { ?u ?w ?x } }"
+    )
+
+    result = run("--store", store, "query", huge, "--memory", "300", "--timeout", "120")
+
+    assert "out of memory" in one_error_line(result)
+
+
+def test_cli_query_limit_stops_a_cross_product_early(store: Path) -> None:
+    started = time.monotonic()
+
+    result = run("--store", store, "query", CROSS, "--limit", "3", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 3
+    assert "more than 3 rows" in result.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_cli_query_update_is_validated_and_refused_whole(store: Path) -> None:
+    before = dump(store)
+    bogus = (
+        "INSERT { GRAPH ?g { ?claim pg:status <https://w3id.org/policygraph/status/bogus> } }"
+        " WHERE { GRAPH ?g { ?deal pg:statusClaim ?claim } }"
+    )
+
+    result = run("--store", store, "query", bogus, "--update")
+
+    assert "SHACL violation" in one_error_line(result)
+    assert dump(store) == before
+    assert run("--store", store, "deals").exit_code == 0
+    assert run("--store", store, "timeline", UK_TURKEY).exit_code == 0

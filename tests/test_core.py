@@ -18,8 +18,8 @@ from rdflib.term import Node
 
 from graph.article import Metadata
 from graph.core import DATASET_FORMATS, EXPORT_FORMATS, DealRows, PolicyGraph, to_csv
-from graph.errors import InputError
-from graph.model import Extraction
+from graph.errors import InputError, ValidationError
+from graph.model import STATUSES, Extraction
 from graph.rdf import article_graph_iri, to_graph
 from graph.store import EmbeddedStore
 from graph.vocab import actor_iri, deal_iri
@@ -337,3 +337,65 @@ def test_core_deals_do_not_depend_on_the_order_rows_come_in(
     behind = next(d for d in pg.deals(rows=backward) if d["iri"] == UK_TURKEY)
     assert ahead == behind
     assert ahead["label"] == "the twin's label"  # "…-twin" sorts after the original article
+
+
+BOGUS_CLAIM = """
+INSERT DATA { GRAPH <urn:x:hand> {
+  <urn:x:deal> a pg:Deal ; rdfs:label "A hand-written deal" ; pg:statusClaim <urn:x:claim> .
+  <urn:x:claim> a pg:StatusClaim ; pg:status <https://w3id.org/policygraph/status/bogus> ;
+                dcterms:date 2024 .
+} }
+"""
+
+
+def test_core_readers_tolerate_what_shacl_would_reject(
+    pg: PolicyGraph, sample_extraction: Extraction
+) -> None:
+    write(pg, sample_extraction)
+    pg.store.update(BOGUS_CLAIM)  # another tool wrote it, past policygraph's validation
+
+    deals = {d["iri"]: d for d in pg.deals()}
+    assert deals["urn:x:deal"]["status"] == "bogus"
+    assert UK_TURKEY in deals
+    assert pg.timeline("urn:x:deal")[0]["status"] == "bogus"
+    assert pg.network() is not None
+
+
+def test_core_update_is_validated_like_an_ingest_and_refused_whole(
+    pg: PolicyGraph, sample_extraction: Extraction
+) -> None:
+    write(pg, sample_extraction)
+    before = dump(pg)
+    bogus = (
+        f"INSERT {{ GRAPH ?g {{ ?claim pg:status <https://w3id.org/policygraph/status/bogus> }} }}"
+        f" WHERE {{ GRAPH ?g {{ <{UK_TURKEY}> pg:statusClaim ?claim }} }}"
+    )
+
+    with pytest.raises(ValidationError, match="SHACL violation"):
+        pg.query(bogus, update=True)
+
+    assert dump(pg) == before
+    assert {d["status"] for d in pg.deals()} <= set(STATUSES)
+
+
+def test_core_update_that_conforms_changes_only_its_graphs(
+    pg: PolicyGraph, sample_extraction: Extraction
+) -> None:
+    write(pg, sample_extraction)
+    rename = (
+        f"DELETE {{ GRAPH ?g {{ <{UK_TURKEY}> rdfs:label ?old }} }}"
+        f" INSERT {{ GRAPH ?g {{ <{UK_TURKEY}> rdfs:label 'UK pays Turkey' }} }}"
+        f" WHERE {{ GRAPH ?g {{ <{UK_TURKEY}> rdfs:label ?old }} }}"
+    )
+
+    changed = pg.update(rename)
+
+    assert changed == [str(article_graph_iri(sample_extraction))]
+    assert {d["label"] for d in pg.deals() if d["iri"] == UK_TURKEY} == {"UK pays Turkey"}
+
+
+def test_core_update_of_the_default_graph_is_refused(pg: PolicyGraph) -> None:
+    with pytest.raises(InputError, match="default graph"):
+        pg.query("INSERT DATA { <urn:x:a> rdfs:label 'a' }", update=True)
+
+    assert dump(pg) == []
