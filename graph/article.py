@@ -7,7 +7,11 @@ the export: ``The DailyIan Novak has…``), then one paragraph per line.
 
 from __future__ import annotations
 
+import codecs
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -96,31 +100,100 @@ def article_files(paths: Iterable[Path], recursive: bool = False) -> list[Path]:
 
 
 def read_text(path: Path) -> str:
-    """Read an article file, refusing what is not a readable, non-empty UTF-8 text file."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    """Read an article file, refusing what is not a readable, non-empty UTF-8 (or UTF-16 with
+    a byte-order mark) text file, with one line naming it.
+
+    Only a regular file is read (a FIFO would block, a device never end), and never more than
+    the size limit, whatever its size is said to be.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError(f"{path}: a loop of symbolic links, no file at its end") from None
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path}: is a directory, not an article file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: file is {size / 1e6:.1f} MB, over the 5 MB limit")
-    return decode_text(path.read_bytes(), str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: {_file_kind(info.st_mode)}, not a regular file")
+    if info.st_size > MAX_BYTES:
+        raise InputError(f"{path}: file is {info.st_size / 1e6:.1f} MB, over the 5 MB limit")
+    try:
+        # O_NONBLOCK: had the file been swapped for a FIFO since the check, open must not wait
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InputError(f"{path}: not a regular file")
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"{path}: file is over the 5 MB limit")
+    return decode_text(raw, str(path))
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for a person."""
+    kinds = [
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+# documents that are not plain text, told by how they begin: (pattern, the format's name)
+_NOT_PLAIN = [
+    (re.compile(rb"\s*\{\\rtf"), "an RTF document"),
+    (re.compile(rb"%PDF-"), "a PDF document"),
+    (re.compile(rb"PK\x03\x04"), "a ZIP archive (a .docx or .odt document?)"),
+    (re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<!doctype\s+html", re.IGNORECASE), "an HTML page"),
+    (
+        re.compile(
+            rb"\s*(?:<!--.*?-->\s*)*<(?:html|head|body|meta|title|article|section|main|header|div|p|h[1-6])[\s>/]",
+            re.IGNORECASE | re.DOTALL,
+        ),
+        "an HTML page",
+    ),
+    (re.compile(rb"\s*<\?xml\b"), "an XML document"),
+]
 
 
 def decode_text(raw: bytes, name: str) -> str:
     r"""The text of an article file's bytes (a path or an upload named ``name``), refusing what
-    is over 5 MB, binary, not UTF-8 or empty, with one line naming the input.
+    is over 5 MB, binary, a document format (HTML, RTF, PDF, …), not UTF-8 or empty, with one
+    line naming the input. UTF-16 with a byte-order mark is read too.
 
     >>> decode_text("\ufeffHead\nBody.".encode(), "a.txt")
     'Head\nBody.'
-    >>> decode_text(b"\xff\xfe", "b.txt")
+    >>> decode_text(b"caf\xe9", "b.txt")
     Traceback (most recent call last):
     ...
-    graph.errors.InputError: b.txt: not UTF-8 text (invalid byte at offset 0)
+    graph.errors.InputError: b.txt: not UTF-8 text (invalid byte at offset 3)
+    >>> decode_text(b"<!DOCTYPE html><title>x</title>", "c.html")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InputError: c.html: an HTML page, not plain text; save the article's text as .txt
     """
     if len(raw) > MAX_BYTES:
         raise InputError(f"{name}: file is {len(raw) / 1e6:.1f} MB, over the 5 MB limit")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not raw.startswith(
+        codecs.BOM_UTF32_LE
+    ):
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not valid UTF-16 text") from None
+    head = raw[:4096].removeprefix(codecs.BOM_UTF8)
+    for pattern, kind in _NOT_PLAIN:
+        if pattern.match(head):
+            raise InputError(f"{name}: {kind}, not plain text; save the article's text as .txt")
     if b"\x00" in raw:
+        if _looks_utf16(raw):
+            raise InputError(f"{name}: UTF-16 text without a byte-order mark; save it as UTF-8")
         raise InputError(f"{name}: binary file, expected UTF-8 text")
     try:
         text = raw.decode("utf-8-sig")
@@ -131,10 +204,19 @@ def decode_text(raw: bytes, name: str) -> str:
     return text
 
 
+def _looks_utf16(raw: bytes) -> bool:
+    """Whether bytes are UTF-16 without a byte-order mark: a NUL in every other byte."""
+    sample = raw[:2048]
+    even, odd = sample[0::2], sample[1::2]
+    return len(sample) >= 8 and (even.count(0) > 0.4 * len(even) or odd.count(0) > 0.4 * len(odd))
+
+
 def parse_date(value: str | None, name: str = "--date") -> date | None:
     """Parse a ``YYYY-MM-DD`` date, or raise ``InputError`` naming the input and the value."""
-    if value is None or value == "":
+    if value is None:
         return None
+    if not value.strip():
+        raise InputError(f"{name} {value!r}: empty; give a date as YYYY-MM-DD, or leave it out")
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError
@@ -149,8 +231,10 @@ def parse_url(value: str | None, name: str = "--url") -> str | None:
     >>> parse_url("https://example.org/news/1")
     'https://example.org/news/1'
     """
-    if value is None or value == "":
+    if value is None:
         return None
+    if not value.strip():
+        raise InputError(f"{name} {value!r}: empty; give an http(s) URL, or leave it out")
     parts = urlsplit(value)
     if (
         parts.scheme not in {"http", "https"}

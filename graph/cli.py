@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -110,7 +111,7 @@ def _table(rows: list[dict[str, Any]], columns: list[str], title: str | None = N
     """Rows as a table that reads at the terminal's width: text wraps between words, a column
     of single words (codes, prefixed names, numbers) is never broken, and when the columns
     cannot fit that way each row becomes a record of ``field  value`` lines instead."""
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    cells = [[_printable(_cell(row.get(c))) for c in columns] for row in rows]
     natural = [
         max([cell_len(c), *(cell_len(line[i]) for line in cells)]) for i, c in enumerate(columns)
     ]
@@ -125,6 +126,24 @@ def _table(rows: list[dict[str, Any]], columns: list[str], title: str | None = N
     for line in cells:
         table.add_row(*line)
     out.print(table)
+
+
+def _printable(text: str) -> str:
+    """Text as a terminal may show it: spaces, tabs and line breaks as one space, and
+    control and invisible format characters (a right-to-left override, a zero-width space,
+    an escape sequence) written as ``\\u202e``, so a value can neither reorder nor hide what
+    is printed around it."""
+    if text.isprintable():
+        return text
+
+    def shown(char: str) -> str:
+        if char.isprintable():
+            return char
+        if char.isspace():
+            return " "
+        return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+    return "".join(shown(c) for c in text)
 
 
 def _records(cells: list[list[str]], columns: list[str], title: str | None) -> None:
@@ -181,13 +200,13 @@ def ingest(
     A folder stands for its *.txt files, in order of their names."""
     with _open(ctx, "write") as pg:
         files = article_files(paths, recursive)
-        if len(files) > 1:
-            with Progress(console=err, transient=True) as progress:
-                task = progress.add_task("extracting", total=len(files))
-                advance: Callable[[Path], None] = lambda _: progress.advance(task)  # noqa: E731
-                prepared = pg.prepare_files(files, date, url, outlet, progress=advance)
-        else:
-            prepared = pg.prepare_files(files, date, url, outlet)
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("extracting (sentences)", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            prepared = pg.prepare_files(files, date, url, outlet, progress=advance)
         report = pg.write(prepared)
     for item in report.articles:
         ex = item.extraction
@@ -362,6 +381,40 @@ def _shown_rows(table: Table) -> list[dict[str, Any]]:
         return str(cell.to_python())
 
     return [{c: shown(row.get(c)) for c in table.columns} for row in table.rows]
+
+
+# the dashboard's settings, given on streamlit's command line so that no config.toml of the
+# directory it is started from can change them (an address open to the network, statistics)
+DASHBOARD_SETTINGS = {
+    "server.headless": "true",
+    "browser.gatherUsageStats": "false",
+    "server.fileWatcherType": "none",
+    "server.maxUploadSize": "5",  # MB, the limit `ingest` has
+    "client.toolbarMode": "minimal",
+    "global.showWarningOnDirectExecution": "false",
+}
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+@app.command()
+def dashboard(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="The port to serve on.")] = 8501,
+    address: Annotated[
+        str,
+        typer.Option(help="The address to bind; loopback unless you choose to open it."),
+    ] = "localhost",
+) -> None:
+    """Serve the Streamlit dashboard over the store, on loopback by default, with usage
+    statistics off, wherever it is started from."""
+    if not DASHBOARD_APP.is_file():
+        _fail(f"{DASHBOARD_APP}: the dashboard is not here; run it from a policygraph checkout")
+    settings = {**DASHBOARD_SETTINGS, "server.address": address, "server.port": str(port)}
+    flags = [part for key, value in settings.items() for part in (f"--{key}", value)]
+    argv = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), *flags]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [*argv, "--", "--store", ctx.obj["store"]])
 
 
 @app.command()

@@ -136,17 +136,31 @@ class PolicyGraph:
             self._nlp = load_pipeline(self.model)
         return self._nlp
 
-    def extract(self, article: Article) -> Extraction:
-        """Read actors, deals and statements from a parsed article with the NLP pipeline."""
+    def extract(
+        self, article: Article, progress: Callable[[int], None] | None = None
+    ) -> Extraction:
+        """Read actors, deals and statements from a parsed article with the NLP pipeline;
+        ``progress(n)`` is told of every ``n`` sentences parsed."""
         from graph.extract import extract
 
-        return extract(article, self.nlp)
+        return extract(article, self.nlp, progress)
 
-    def extract_text(self, text: str, meta: Metadata, source: str) -> Extraction:
+    def extract_text(
+        self,
+        text: str,
+        meta: Metadata,
+        source: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> Extraction:
         """Parse and extract one article's text, not validated; a crash is one line."""
-        article = parse_article(text, meta)
+        return self.extract_article(parse_article(text, meta), source, progress)
+
+    def extract_article(
+        self, article: Article, source: str, progress: Callable[[int], None] | None = None
+    ) -> Extraction:
+        """Extract a parsed article, not validated; a crash is one line."""
         try:
-            return self.extract(article)
+            return self.extract(article, progress)
         except PolicyGraphError:
             raise
         except Exception as error:  # a bug must still leave the user one line and the store
@@ -157,7 +171,10 @@ class PolicyGraph:
 
     def prepare_text(self, text: str, meta: Metadata, source: str) -> Prepared:
         """Parse, extract and validate one article's text; nothing is written."""
-        extraction = self.extract_text(text, meta, source)
+        return self._prepare(self.extract_text(text, meta, source), source)
+
+    @staticmethod
+    def _prepare(extraction: Extraction, source: str) -> Prepared:
         graph = to_graph(extraction)
         check(graph, source)
         return Prepared(source, extraction, graph)
@@ -168,21 +185,33 @@ class PolicyGraph:
         date: str | None = None,
         url: str | None = None,
         outlet: str | None = None,
-        progress: Callable[[Path], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[Prepared]:
-        """Read and check every file first, so one bad file stops the ingest before any write."""
+        """Read and check every file first, so one bad file stops the ingest before any write.
+
+        ``progress(done, total)`` counts sentences parsed, over every file."""
         published = parse_date(date)
         url = parse_url(url)
         texts = [(path, read_text(path)) for path in paths]
         if url and len(paths) > 1:
             raise InputError("--url: names one article, but several files were given")
-        prepared = []
-        for path, text in texts:
-            meta = Metadata(published, url, outlet, path.name)
-            prepared.append(self.prepare_text(text, meta, str(path)))
+        articles = [
+            (path, parse_article(text, Metadata(published, url, outlet, path.name)))
+            for path, text in texts
+        ]
+        total = sum(len(article.sentences) for _, article in articles)
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
             if progress:
-                progress(path)
-        return prepared
+                progress(done, total)
+
+        return [
+            self._prepare(self.extract_article(article, str(path), advance), str(path))
+            for path, article in articles
+        ]
 
     def write(self, prepared: Sequence[Prepared]) -> IngestReport:
         """Write prepared articles in one transaction, replacing their earlier graphs."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 ActorType = Literal[
@@ -89,12 +90,14 @@ class Article:
     # where the story was filed, not an actor of it
     dateline: tuple[int, int] | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         """A stable identity for the article: a hash of its text (white space folded).
 
         The text, not the URL, so ingesting the same article with and without ``--url`` (or
-        from two addresses) replaces one graph instead of adding a second.
+        from two addresses) replaces one graph instead of adding a second. Computed once:
+        every evidence node's IRI holds it, so hashing it each time would make building an
+        article's graph quadratic in its length.
         """
         import hashlib
 

@@ -7,6 +7,7 @@ reported by several articles is one node with a status claim and evidence from e
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SDO, XSD, Graph, Literal, URIRef
@@ -34,11 +35,22 @@ def article_graph_iri(extraction: Extraction) -> URIRef:
     return article_iri(extraction.article.key)
 
 
+def plain(text: str) -> str:
+    """A name as a label stores it: without invisible format characters (zero-width spaces
+    and joiners, direction marks and overrides, soft hyphens), white space folded. Evidence
+    keeps its sentence exactly as written; a label is for reading and searching.
+
+    >>> plain("Ana Lopez\u200b and the \u202eUK\u202c")
+    'Ana Lopez and the UK'
+    """
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+
+
 def deal_label(deal: Deal, extraction: Extraction) -> str:
     """A readable label: the parties' labels, payers first, then what tells it from another
     deal between them."""
     ordered = list(dict.fromkeys([*deal.payers, *deal.parties]))
-    label = " – ".join(extraction.actor(key).label for key in ordered)
+    label = " – ".join(plain(extraction.actor(key).label) for key in ordered)
     if deal.distinction:  # another deal between the same parties: "… (2023)"
         label += f" ({deal.distinction})"
     return label
@@ -88,7 +100,7 @@ def to_graph(extraction: Extraction) -> Graph:
         node = actor_iri(person.key) if person else author_iri(name)
         if person is None:
             graph.add((node, RDF.type, SDO.Person))
-            graph.add((node, RDFS.label, Literal(name)))
+            graph.add((node, RDFS.label, Literal(plain(name))))
         graph.add((art, SDO.author, node))
     if article.outlet:
         body = next(
@@ -98,7 +110,7 @@ def to_graph(extraction: Extraction) -> Graph:
         node = actor_iri(body.key) if body else outlet_iri(article.outlet)
         if body is None:
             graph.add((node, RDF.type, SDO.Organization))
-            graph.add((node, RDFS.label, Literal(article.outlet)))
+            graph.add((node, RDFS.label, Literal(plain(article.outlet))))
         graph.add((art, SDO.publisher, node))
 
     for deal in extraction.deals:
@@ -151,7 +163,7 @@ def to_graph(extraction: Extraction) -> Graph:
 def _add_actor(graph: Graph, actor: Actor) -> None:
     node = actor_iri(actor.key)
     graph.add((node, RDF.type, ACTOR_CLASS[actor.type]))
-    graph.add((node, RDFS.label, Literal(actor.label)))
+    graph.add((node, RDFS.label, Literal(plain(actor.label))))
     if actor.iso_code:
         graph.add((node, PG.isoCode, Literal(actor.iso_code)))
     if actor.wikidata:
@@ -159,6 +171,6 @@ def _add_actor(graph: Graph, actor: Actor) -> None:
     if actor.part_of:
         graph.add((node, PG.partOf, actor_iri(actor.part_of)))
     if actor.role:
-        graph.add((node, PG.role, Literal(actor.role)))
+        graph.add((node, PG.role, Literal(plain(actor.role))))
     for mention in actor.mentions:
-        graph.add((node, PG.mentionedAs, Literal(mention)))
+        graph.add((node, PG.mentionedAs, Literal(plain(mention))))

@@ -249,6 +249,8 @@ class DirectoryLock:
     """
 
     def __init__(self, directory: Path, exclusive: bool, wait: float) -> None:
+        # the resolved path: a store reached through a symbolic link shares its lock
+        directory = directory.resolve()
         self.path = directory.with_name(directory.name + ".lock")
         self.exclusive = exclusive
         self.wait = wait
@@ -256,7 +258,13 @@ class DirectoryLock:
 
     def acquire(self) -> None:
         """Take the lock, waiting up to ``wait`` seconds; raise ``StoreError`` if still busy."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise StoreError(
+                f"store {self.path.with_suffix('')}: cannot create its lock file {self.path} "
+                f"({error.strerror})"
+            ) from None
         flag = (fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
         deadline = time.monotonic() + self.wait
         while True:
@@ -284,10 +292,14 @@ class DirectoryLock:
 
 def lock_wait() -> float:
     """How long to wait for a busy store: ``POLICYGRAPH_LOCK_WAIT`` seconds, default 15."""
+    value = os.environ.get("POLICYGRAPH_LOCK_WAIT", "15")
     try:
-        return max(0.0, float(os.environ.get("POLICYGRAPH_LOCK_WAIT", "15")))
+        seconds = float(value)
     except ValueError:
-        return 15.0
+        seconds = float("nan")
+    if not 0 <= seconds < float("inf"):
+        raise InputError(f"POLICYGRAPH_LOCK_WAIT {value!r}: not a number of seconds (0 or more)")
+    return seconds
 
 
 class EmbeddedStore(Store):
@@ -302,11 +314,17 @@ class EmbeddedStore(Store):
         self.mode = mode
         self.location = str(path) if path else ":memory:"
         self._lock: DirectoryLock | None = None
+        if path is not None and (path.exists() or path.is_symlink()) and not path.is_dir():
+            what = "a symbolic link to nothing" if not path.exists() else "a file"
+            raise StoreError(f"store {path}: is {what}, not a store directory")
         if path is None or (mode == "read" and not (path / "CURRENT").exists()):
             self._store = ox.Store()  # in memory, or nothing ingested yet: an empty store
             return
         if mode == "write":
-            path.mkdir(parents=True, exist_ok=True)
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"store {path}: cannot create it ({error.strerror})") from None
         self._lock = DirectoryLock(path, exclusive=mode == "write", wait=lock_wait())
         self._lock.acquire()
         try:

@@ -314,7 +314,7 @@ def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> list[Article]:
     """Make ``PolicyGraph.extract`` read articles with ``build_extraction``; returns the seen."""
     seen: list[Article] = []
 
-    def extract(self: PolicyGraph, article: Article) -> Extraction:
+    def extract(self: PolicyGraph, article: Article, progress: object = None) -> Extraction:
         seen.append(article)
         return build_extraction(article)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -241,7 +242,9 @@ def test_article_parse_date_refuses_what_is_not_yyyy_mm_dd(value: str) -> None:
 
 def test_article_parse_date() -> None:
     assert parse_date("2024-11-18") == date(2024, 11, 18)
-    assert parse_date(None) is None and parse_date("") is None
+    assert parse_date(None) is None
+    with pytest.raises(InputError, match=r"^--date '': empty"):
+        parse_date("")  # a date left blank by mistake is said, not dropped
 
 
 # --- layouts: what is metadata, not story (issue 9) ----------------------------------------
@@ -333,3 +336,24 @@ def test_article_op_ed_author_alone_under_the_headline_and_a_job_title_in_a_byli
     assert (column.author, column.outlet) == ("Li Wei", None)
     one_line_body = parse_article("Head\nMaria Okafor\n")
     assert one_line_body.author is None  # a name with nothing after it is the story
+
+
+def test_article_key_is_hashed_once_however_often_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hashlib
+
+    calls = []
+    real = hashlib.sha256
+
+    def counting(data: bytes = b"") -> Any:
+        calls.append(len(data))
+        return real(data)
+
+    article = parse_article("Head\n\n" + "A sentence about a deal. " * 2000)
+    monkeypatch.setattr(hashlib, "sha256", counting)
+
+    keys = {article.key for _ in range(500)}  # one per evidence node of a long article
+
+    assert len(keys) == 1
+    assert len(calls) == 1

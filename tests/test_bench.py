@@ -178,3 +178,19 @@ def test_bench_extract_reads_every_annotated_article_and_reports_ratios() -> Non
     assert len(paths) == 45 and all(p.suffix == ".txt" and p.is_file() for p in paths)
     assert "| 2.00× |" in text and "| abc123 | 0.100 | 0.250 | 2.50× |" in text
     assert "Cost of the change: 0.80×" in text
+
+
+def test_bench_scaling_article_holds_every_smaller_size_and_reports_growth() -> None:
+    from bench.scaling import article_text, paragraphs, report
+
+    pool = paragraphs()
+    small, large = article_text(10, pool), article_text(20, pool)
+    assert large.startswith(small)
+    assert large.count("\n\n") == 20
+    row = {
+        "paragraphs": 10, "characters": 1, "sentences": 5, "triples": 9, "parse": 0.1,
+        "extract": 1.0, "rdf": 0.01, "shacl": 0.2, "total": 1.0, "baseline": 0.5,
+    }  # fmt: skip
+    table = report([row, {**row, "paragraphs": 20, "total": 2.0, "baseline": 1.0}])
+    assert "| 2.00× | 2.00× |" in table
+    assert "| 2.00 |" in table  # policygraph over nlp.pipe

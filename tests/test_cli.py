@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import socket
@@ -51,7 +52,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("POLICYGRAPH_STORE", raising=False)
     monkeypatch.delenv("POLICYGRAPH_UPDATE_URL", raising=False)
 
-    def refuse(self: PolicyGraph, article: Article) -> Extraction:
+    def refuse(self: PolicyGraph, article: Article, progress: object = None) -> Extraction:
         raise AssertionError("this test extracts: request the fake_extractor fixture")
 
     monkeypatch.setattr(PolicyGraph, "extract", refuse)
@@ -90,6 +91,8 @@ def files(tmp_path: Path, sample_text: str, later_text: str) -> dict[str, Path]:
     paths["blank"].write_text("  \n\n\t\n", encoding="utf-8")
     paths["binary"] = folder / "scan.pdf"
     paths["binary"].write_bytes(b"%PDF-1.7\n\x00\x01\x02\xff")
+    paths["zeros"] = folder / "zeros.txt"
+    paths["zeros"].write_bytes(b"Head\n\x00\x01\x02\xff text")
     paths["latin1"] = folder / "latin1.txt"
     paths["latin1"].write_bytes("Café talks\nThe minister met in a café.\n".encode("latin-1"))
     paths["huge"] = folder / "huge.txt"
@@ -117,7 +120,9 @@ def ingested(
     (folder / "later.txt").write_text(later_text, encoding="utf-8")
     path = folder / "store"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(PolicyGraph, "extract", lambda self, article: extract_by_hand(article))
+        patch.setattr(
+            PolicyGraph, "extract", lambda self, article, progress=None: extract_by_hand(article)
+        )
         for name, day in (("sample", "2024-11-18"), ("later", "2024-12-02")):
             result = run("--store", path, "ingest", folder / f"{name}.txt", "--date", day)
             assert result.exit_code == 0, result.output
@@ -565,7 +570,8 @@ BAD_INPUTS: list[
 ] = [
     ("empty-file", lambda f: ["ingest", f["empty"]], lambda f: f"{f['empty']}: empty file"),
     ("blank-file", lambda f: ["ingest", f["blank"]], lambda f: f"{f['blank']}: empty file"),
-    ("binary-file", lambda f: ["ingest", f["binary"]], lambda f: f"{f['binary']}: binary file"),
+    ("pdf-file", lambda f: ["ingest", f["binary"]], lambda f: f"{f['binary']}: a PDF document"),
+    ("binary-file", lambda f: ["ingest", f["zeros"]], lambda f: f"{f['zeros']}: binary file"),
     ("non-utf8-file", lambda f: ["ingest", f["latin1"]], lambda f: f"{f['latin1']}: not UTF-8"),
     (
         "bracketed-path",
@@ -676,7 +682,7 @@ def test_cli_first_ingest_of_bad_input_writes_nothing(
 ) -> None:
     path = tmp_path / "store"
 
-    result = run("--store", path, "ingest", files["sample"], files["binary"])
+    result = run("--store", path, "ingest", files["sample"], files["zeros"])
 
     assert "binary file" in one_error_line(result)
     assert dump(path) == []
@@ -787,7 +793,7 @@ def test_cli_shacl_violation_aborts_the_whole_ingest_with_one_line(
     before anything is written, even the good article given with it."""
     from conftest import build_extraction
 
-    def extract(self: PolicyGraph, article: Article) -> Extraction:
+    def extract(self: PolicyGraph, article: Article, progress: object = None) -> Extraction:
         extraction = build_extraction(article)
         if article.source_name == files["later"].name:
             extraction.actors[0].iso_code = "gbr"
@@ -974,3 +980,149 @@ def test_cli_query_update_is_validated_and_refused_whole(store: Path) -> None:
     assert dump(store) == before
     assert run("--store", store, "deals").exit_code == 0
     assert run("--store", store, "timeline", UK_TURKEY).exit_code == 0
+
+
+# --- hostile files and settings: one line, nothing read without bound, store unchanged -------
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, sample_text: str) -> dict[str, Path]:
+    """Files that are no plain-text article, each in its own way."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    paths = {name: folder / f"{name}.txt" for name in ("html", "fragment", "rtf", "utf16")}
+    paths["html"].write_text(
+        "<!DOCTYPE html>\n<html><head><title>Boats</title></head>"
+        "<body><h1>UK pays France to stop boats</h1></body></html>\n",
+        encoding="utf-8",
+    )
+    paths["fragment"].write_text("<h1>UK pays France</h1>\n<p>The UK paid.</p>\n")
+    paths["rtf"].write_text(r"{\rtf1\ansi{\fonttbl\f0 Times New Roman;}\f0 UK pays France.}")
+    paths["utf16"].write_bytes(sample_text.encode("utf-16-le"))  # no byte-order mark
+    paths["fifo"] = folder / "pipe.txt"
+    os.mkfifo(paths["fifo"])
+    paths["loop"] = folder / "loop.txt"
+    paths["loop"].symlink_to(paths["loop"])
+    paths["bom16"] = folder / "bom16.txt"
+    paths["bom16"].write_bytes(sample_text.encode("utf-16"))  # with its byte-order mark
+    paths["file"] = folder / "a-file"
+    paths["file"].write_text("not a store\n", encoding="utf-8")
+    return paths
+
+
+HOSTILE_INPUTS: list[tuple[str, list[object], str]] = [
+    ("fifo", ["ingest", "{fifo}"], "{fifo}: a named pipe (FIFO), not a regular file"),
+    ("dev-zero", ["ingest", "/dev/zero"], "/dev/zero: a character device, not a regular file"),
+    ("dev-urandom", ["ingest", "/dev/urandom"], "/dev/urandom: a character device"),
+    ("html", ["ingest", "{html}"], "{html}: an HTML page, not plain text"),
+    ("html-fragment", ["ingest", "{fragment}"], "{fragment}: an HTML page, not plain text"),
+    ("rtf", ["ingest", "{rtf}"], "{rtf}: an RTF document, not plain text"),
+    ("utf16-without-bom", ["ingest", "{utf16}"], "{utf16}: UTF-16 text without a byte-order"),
+    ("symlink-loop", ["ingest", "{loop}"], "{loop}: a loop of symbolic links"),
+    ("empty-date", ["ingest", "{bom16}", "--date", ""], "--date '': empty"),
+    ("empty-url", ["ingest", "{bom16}", "--url", ""], "--url '': empty"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(a, m) for _, a, m in HOSTILE_INPUTS],
+    ids=[n for n, _, _ in HOSTILE_INPUTS],
+)
+def test_cli_hostile_file_gives_one_line_and_leaves_the_store_as_it_was(
+    store: Path, hostile: dict[str, Path], fake_extractor: list, args: list[object], message: str
+) -> None:
+    before = dump(store)
+    started = time.monotonic()
+
+    result = run("--store", store, *(str(a).format(**hostile) for a in args))
+
+    assert message.format(**hostile) in one_error_line(result)
+    assert time.monotonic() - started < 30  # never blocked on a pipe, never read a device
+    assert dump(store) == before
+    assert fake_extractor == []
+
+
+def test_cli_utf16_with_a_byte_order_mark_is_read(
+    tmp_path: Path, hostile: dict[str, Path], files: dict[str, Path], fake_extractor: list
+) -> None:
+    as_utf16 = run("--store", tmp_path / "a", "ingest", hostile["bom16"])
+    as_utf8 = run("--store", tmp_path / "b", "ingest", files["sample"])
+
+    assert as_utf16.exit_code == as_utf8.exit_code == 0, as_utf16.output
+    assert fake_extractor[0].text == fake_extractor[1].text
+    same = [line.replace("bom16.txt", "sample.txt") for line in dump(tmp_path / "a")]
+    assert same == dump(tmp_path / "b")  # but for the file's name
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("{file}", "{file}: is a file, not a store directory"),
+        ("{file}/store", "{file}/store: cannot create it"),
+        ("{loop}", "{loop}: is a symbolic link to nothing"),
+    ],
+)
+def test_cli_store_that_cannot_be_one_gives_one_line(
+    hostile: dict[str, Path], where: str, message: str
+) -> None:
+    commands = [["deals"], ["query", "ASK {}"], ["query", "--update", "CLEAR ALL"]]
+    if where.endswith("/store"):  # nothing is there to read: only a write needs to create it
+        commands = commands[2:]
+    for command in commands:
+        result = run("--store", where.format(**hostile), *command)
+        assert message.format(**hostile) in one_error_line(result), command
+    assert hostile["file"].read_text(encoding="utf-8") == "not a store\n"
+
+
+def test_cli_lock_wait_that_is_no_number_gives_one_line(store: Path) -> None:
+    for value in ("abc", "-1", "inf", "nan"):
+        result = run("--store", store, "deals", env={"POLICYGRAPH_LOCK_WAIT": value})
+        assert f"POLICYGRAPH_LOCK_WAIT {value!r}: not a number" in one_error_line(result)
+
+
+def test_cli_store_through_a_symlink_shares_its_lock(store: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link-to-store"
+    link.symlink_to(store)
+
+    with PolicyGraph.open(str(store), "write") as writer:
+        writer.store.graph_names()  # the writer holds the store
+        result = run("--store", link, "deals", env={"POLICYGRAPH_LOCK_WAIT": "0.2"})
+
+    assert "busy" in one_error_line(result)
+
+
+def test_cli_tables_show_direction_overrides_and_invisible_characters_as_escapes(
+    store: Path,
+) -> None:
+    hostile = "SELECT ('evil\\u202Etxt.exe\\u200B \\u001B[31mred' AS ?v) WHERE {}"
+
+    table = run("--store", store, "query", hostile)
+    as_json = run("--store", store, "query", hostile, "--format", "json")
+
+    assert table.exit_code == 0, table.output
+    assert "evil\\u202etxt.exe\\u200b \\u001b[31mred" in table.stdout
+    assert not {"\u202e", "\u200b", "\x1b"} & set(table.stdout)
+    assert json.loads(as_json.stdout) == [{"v": "evil\u202etxt.exe\u200b \x1b[31mred"}]  # data
+
+
+def test_cli_labels_hold_no_invisible_characters(
+    tmp_path: Path, extract_by_hand: Callable[[Article], Extraction], sample_text: str
+) -> None:
+    path = tmp_path / "zw.txt"
+    path.write_text(sample_text, encoding="utf-8")
+
+    def with_invisible_names(self: PolicyGraph, article: Article, progress: object = None):
+        extraction = extract_by_hand(article)
+        for actor in extraction.actors:
+            actor.label = f"\u200b{actor.label}\u202c"
+            actor.mentions = [f"{m}\u200b" for m in actor.mentions]
+        return extraction
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PolicyGraph, "extract", with_invisible_names)
+        assert run("--store", tmp_path / "s", "ingest", path).exit_code == 0
+    with PolicyGraph.open(str(tmp_path / "s"), "read") as pg:
+        names = [n for e in pg.entities() for n in (e["label"], *e["mentions"])]
+        names += [d["label"] for d in pg.deals()]
+    assert names and not any(set(n) & {"\u200b", "\u202c"} for n in names)

@@ -485,3 +485,59 @@ def test_deals_page_lists_every_synthetic_deal(synthetic: Path):
     at = _page("screens/deals.py")
     assert len(at.dataframe[0].value) == 120
     assert "120 of 120 deals" in _shown(at)
+
+
+def _listening(port: int) -> set[str]:
+    """The local addresses a socket listens on at ``port`` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1, as /proc has
+
+
+def test_dashboard_command_binds_loopback_with_statistics_off_from_any_directory(
+    tmp_path: Path, seed_like_store: Path
+) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    hostile = tmp_path / "elsewhere" / ".streamlit"
+    hostile.mkdir(parents=True)
+    (hostile / "config.toml").write_text(
+        '[server]\naddress = "0.0.0.0"\n[browser]\ngatherUsageStats = true\n', encoding="utf-8"
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    policygraph = Path(sys.executable).with_name("policygraph")
+    process = subprocess.Popen(
+        [str(policygraph), "--store", str(seed_like_store), "dashboard", "--port", str(port)],
+        cwd=hostile.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                assert process.poll() is None, "the dashboard exited"
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the dashboard never answered")
+        assert _listening(port) and _listening(port) <= LOOPBACK
+        argv = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
+        assert argv[argv.index(b"--browser.gatherUsageStats") + 1] == b"false"
+    finally:
+        process.terminate()
+        process.wait(20)

@@ -773,3 +773,46 @@ def test_extract_reported_speech_is_a_statement(tmp_path):
     said = {(s.speaker, s.quote) for s in extraction.statements}
     assert ("person/maria-lopez", "the treaty completed the return of the islands to Peru") in said
     assert ("person/maria-lopez", "This is a good day for both countries.") in said
+
+
+def test_extract_mention_indexes_agree_with_a_scan_of_every_mention():
+    import random
+
+    from graph.extract.entities import Mention, Resolution
+
+    rng = random.Random(7)
+    res = Resolution()
+    for step in range(400):
+        start = rng.randrange(0, 5000)
+        res.mentions.append(
+            Mention("x", start, start + rng.randrange(1, 60), start // 100, "GPE", f"k{step}")
+        )
+        if step % 50 == 49:  # the resolver drops an actor's mentions now and then
+            res.mentions = [m for m in res.mentions if m.key != f"k{step - 7}"]
+        probe = rng.randrange(0, 5100)
+        assert res.in_sentence(probe // 100) == [
+            m for m in res.mentions if m.sentence == probe // 100
+        ]
+        assert res.before(probe) == [
+            m for m in sorted(res.mentions, key=lambda m: m.start, reverse=True) if m.start < probe
+        ]
+        assert res.overlapping(probe, probe + 30) == [
+            m for m in res.mentions if m.start < probe + 30 and probe < m.end
+        ]
+
+
+@pytest.mark.model
+def test_extract_a_long_article_reports_its_progress_in_sentences(tmp_path):
+    from graph.core import PolicyGraph
+
+    path = tmp_path / "long.txt"
+    body = "\n\n".join(f"Chile paid Peru {n} dollars for a patrol boat." for n in range(150))
+    path.write_text("Chile pays Peru\n\n" + body, encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+
+    with PolicyGraph.open(None, "write") as pg:
+        pg.prepare_files([path], progress=lambda done, total: seen.append((done, total)))
+
+    assert seen[-1][0] == seen[-1][1] >= 150
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert len(seen) >= 3

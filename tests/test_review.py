@@ -327,7 +327,7 @@ def test_review_commit_of_nothing_is_refused(store: Path) -> None:
 def test_review_extraction_crash_is_one_line(
     extractor: PolicyGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crash(self: PolicyGraph, article: Article) -> Extraction:
+    def crash(self: PolicyGraph, article: Article, progress: object = None) -> Extraction:
         raise ZeroDivisionError("division by zero\nin the reader")
 
     monkeypatch.setattr(PolicyGraph, "extract", crash)
@@ -425,7 +425,9 @@ def test_review_page_shows_highlighted_text_and_the_triples(
 def test_review_page_shows_script_and_img_as_text(
     page_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(PolicyGraph, "extract", lambda self, a: _hostile_extraction(a))
+    monkeypatch.setattr(
+        PolicyGraph, "extract", lambda self, a, progress=None: _hostile_extraction(a)
+    )
 
     at = _review(_page(), HOSTILE_TEXT)
 
@@ -487,7 +489,7 @@ def test_review_page_bad_date_shows_exactly_one_error_line(
 def test_review_page_turns_commit_off_while_there_are_violations(
     page_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(PolicyGraph, "extract", lambda self, a: _broken(a))
+    monkeypatch.setattr(PolicyGraph, "extract", lambda self, a, progress=None: _broken(a))
     before = _dump(page_store)
 
     at = _review(_page(), SAMPLE_TEXT)

@@ -8,6 +8,7 @@ it. Each sentence is parsed on its own, so a parse never runs across paragraphs.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -44,14 +45,26 @@ def load_pipeline(model: str | None = None) -> Any:
     return nlp
 
 
-def extract(article: Article, nlp: Any) -> Extraction:
-    """Read actors, deals and statements from an article."""
+PROGRESS_EVERY = 64  # sentences between two progress calls
+
+
+def extract(
+    article: Article, nlp: Any, progress: Callable[[int], None] | None = None
+) -> Extraction:
+    """Read actors, deals and statements from an article; ``progress(n)`` is called as each
+    ``n`` more sentences are parsed (the parse is most of the time a long article takes)."""
     from graph.extract.deals import DealReader
     from graph.extract.entities import Resolver
     from graph.extract.statements import read_statements
     from graph.gazetteer import default_gazetteer
 
-    docs = list(nlp.pipe(s.text for s in article.sentences))
+    docs = []
+    for doc in nlp.pipe(s.text for s in article.sentences):
+        docs.append(doc)
+        if progress and len(docs) % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+    if progress and len(docs) % PROGRESS_EVERY:
+        progress(len(docs) % PROGRESS_EVERY)
     resolution = Resolver(default_gazetteer()).resolve(article, docs)
     deals = DealReader(article, docs, resolution).read()
     statements = read_statements(article, docs, resolution)

@@ -154,9 +154,8 @@ class DealReader:
         counts as naming the supranational body the article speaks of."""
         candidates = [
             (m.start, m.key)
-            for m in self.res.mentions
-            if m.sentence == sentence
-            and m.key
+            for m in self.res.in_sentence(sentence)
+            if m.key
             and m.literal != "dateline"
             and m.end <= offset
             and self.res.actors[m.key].type in PARTY_TYPES
@@ -468,7 +467,7 @@ class DealReader:
 
     def _evidence(self, cluster: Cluster, group: list[str]) -> list[Evidence]:
         def names_group(index: int) -> bool:
-            return any(m.sentence == index and m.key in group for m in self.res.mentions)
+            return any(m.key in group for m in self.res.in_sentence(index))
 
         body = [i for i in cluster.sentences if self.article.sentences[i].part != "headline"]
         headline = [i for i in cluster.sentences if i not in body]

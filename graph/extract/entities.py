@@ -9,6 +9,7 @@ and role references ("the Chancellor") join the person who holds the role.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,6 +55,58 @@ class Resolution:
     actors: dict[str, Actor] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     nationality: dict[str, str] = field(default_factory=dict)  # person key -> country key
+    # indexes over ``mentions``, brought up to date on use, so a long article costs time in
+    # proportion to its length: the list they were built from and how much of it they hold
+    _indexed: list[Mention] | None = field(default=None, repr=False)
+    _count: int = field(default=0, repr=False)
+    _by_sentence: dict[int, list[Mention]] = field(default_factory=dict, repr=False)
+    _by_start: list[Mention] | None = field(default=None, repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _longest: int = field(default=0, repr=False)
+    _position: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def _index(self) -> None:
+        """Index the mentions recorded since the last use (all of them, if the list was
+        replaced)."""
+        if self._indexed is not self.mentions:
+            self._indexed, self._count, self._by_sentence = self.mentions, 0, {}
+            self._longest, self._position = 0, {}
+        if self._count == len(self.mentions):
+            return
+        for position in range(self._count, len(self.mentions)):
+            m = self.mentions[position]
+            self._by_sentence.setdefault(m.sentence, []).append(m)
+            self._longest = max(self._longest, m.end - m.start)
+            self._position[id(m)] = position
+        self._count = len(self.mentions)
+        self._by_start = None
+
+    def in_sentence(self, index: int) -> list[Mention]:
+        """The mentions in one sentence, in the order they were recorded."""
+        self._index()
+        return self._by_sentence.get(index, [])
+
+    def _ordered(self) -> list[Mention]:
+        """The mentions by start offset (ties in the order they were recorded)."""
+        self._index()
+        if self._by_start is None:
+            self._by_start = sorted(self.mentions, key=lambda m: (m.start, -self._position[id(m)]))
+            self._starts = [m.start for m in self._by_start]
+        return self._by_start
+
+    def before(self, offset: int) -> list[Mention]:
+        """The mentions starting before ``offset``, the latest first (ties in the order they
+        were recorded)."""
+        ordered = self._ordered()
+        return ordered[: bisect_left(self._starts, offset)][::-1]
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        """The mentions that overlap the text span ``start``–``end``, in recorded order."""
+        ordered = self._ordered()
+        low = bisect_left(self._starts, start - self._longest)
+        high = bisect_left(self._starts, end)
+        found = [m for m in ordered[low:high] if m.start < end and start < m.end]
+        return sorted(found, key=lambda m: self._position[id(m)])
 
     def add(self, actor: Actor) -> Actor:
         """Add an actor, or return the one already under its key."""
@@ -76,24 +129,14 @@ class Resolution:
         (a place named only as a location is left out)."""
         start, end = span[0] + offset, span[1] + offset
         keys = []
-        for m in self.mentions:
-            if (
-                m.sentence == sentence
-                and m.key
-                and not m.literal
-                and m.start < end
-                and start < m.end
-            ):
+        for m in self.in_sentence(sentence):
+            if m.key and not m.literal and m.start < end and start < m.end:
                 keys.append(m.key)
         return list(dict.fromkeys(keys))
 
     def persons_before(self, offset: int) -> list[str]:
         """Person keys mentioned before a character offset, most recent first."""
-        keys = [
-            m.key
-            for m in sorted(self.mentions, key=lambda m: m.start, reverse=True)
-            if m.key and m.start < offset and self.actors[m.key].type == "Person"
-        ]
+        keys = [m.key for m in self.before(offset) if m.key and self.actors[m.key].type == "Person"]
         return list(dict.fromkeys(keys))
 
 
@@ -443,8 +486,8 @@ class Resolver:
         for sentence, doc in zip(article.sentences, docs, strict=True):
             people = [
                 m
-                for m in res.mentions
-                if m.sentence == sentence.index and m.key and res.actors[m.key].type == "Person"
+                for m in res.in_sentence(sentence.index)
+                if m.key and res.actors[m.key].type == "Person"
             ]
             for role, (start, end) in facts_of(doc).roles:
                 span = doc.char_span(start, end, alignment_mode="expand")
@@ -462,8 +505,8 @@ class Resolver:
                 role = f"{other} {role}" if other else role
                 qualifiers = [
                     m.key
-                    for m in res.mentions
-                    if m.sentence == sentence.index and m.key and first <= m.start < last
+                    for m in res.in_sentence(sentence.index)
+                    if m.key and first <= m.start < last
                 ]
                 mention = Mention(phrase.text, first, last, sentence.index, "ROLE")
                 named = [m for m in people if _between(article.text, last, m.start, ", ")]

@@ -57,9 +57,8 @@ def _speaker(
                 return before[0] if before else None
             start = sentence_start + child.left_edge.idx
             end = sentence_start + child.idx + len(child.text)
-            for m in res.mentions:
-                overlaps = m.key and m.start < end and start < m.end
-                if overlaps and res.actors[m.key].type in kinds:  # type: ignore[index]
+            for m in res.overlapping(start, end):
+                if m.key and res.actors[m.key].type in kinds:
                     return m.key
     return None
 
