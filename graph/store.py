@@ -26,6 +26,7 @@ from typing import Literal as TypingLiteral
 import httpx
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.term import Identifier
 
 from graph.errors import InputError, StoreError
@@ -504,7 +505,8 @@ class RemoteStore(Store):
         self.update_url = update_url or default_update
         self.location = url
         self.mode = mode
-        self._client = httpx.Client(timeout=QUERY_TIMEOUT)
+        self.timeout = http_timeout()
+        self._client = httpx.Client(timeout=self.timeout)
 
     def select(
         self, query: str, bindings: Mapping[str, Binding] | None = None, limit: int | None = None
@@ -530,10 +532,51 @@ class RemoteStore(Store):
         self.guard(update)
         self._post(self.update_url, {"update": prefix_block() + update}, "*/*", update)
 
+    def replace_graphs(self, graphs: list[Graph]) -> None:
+        """Replace each named graph by the given one, in one update; when the server takes
+        the update but gives no answer in time, look whether the graphs are there now before
+        saying anything: a write that landed is no failure, and one that may still land is
+        reported as unknown, never as failed."""
+        if not graphs:
+            return
+        try:
+            self.update(_insert_data(graphs))
+        except NoAnswer:
+            landed = self._holds(graphs)
+            if landed:
+                return
+            seen = "could not be checked either" if landed is None else "is not in the store yet"
+            raise StoreError(
+                f"store {self.update_url}: outcome unknown: no answer within "
+                f"{self.timeout:g} s, and the write {seen}; the server may still apply it. "
+                "Check with `policygraph articles`, or run the same ingest again: it replaces "
+                "the articles' graphs, never adds to them"
+            ) from None
+
+    def _holds(self, graphs: list[Graph]) -> bool | None:
+        """Whether the store holds exactly these graphs (None if it cannot be asked)."""
+        try:
+            for graph in graphs:
+                table = self.select(
+                    "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+                    {"g": URIRef(graph.identifier)},
+                )
+                stored = Graph()
+                for row in table.rows:
+                    stored.add(tuple(_to_rdflib(row[c]) for c in ("s", "p", "o")))  # type: ignore[arg-type]
+                if not isomorphic(_canonical(stored), _canonical(graph)):
+                    return False
+        except StoreError:
+            return None
+        return True
+
     def _post(self, url: str, form: dict[str, str], accept: str, text: str) -> httpx.Response:
         """POST ``form``, whose SPARQL is ``text`` after the one line of ``prefix_block``."""
         try:
             response = self._client.post(url, data=form, headers={"Accept": accept})
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as error:
+            # the request went out: the server may have done it, or may do it yet
+            raise NoAnswer(f"store {url}: no answer within {self.timeout:g} s ({error})") from None
         except httpx.HTTPError as error:
             raise StoreError(f"store {url}: unreachable ({_one_line(error)})") from None
         if response.status_code == 400:
@@ -589,6 +632,44 @@ def trial_update(store: Store, update: str) -> list[Graph]:
             )
         graphs.append(graph)
     return graphs
+
+
+class NoAnswer(StoreError):
+    """A server took a request and gave no answer in time: what it did is unknown."""
+
+
+def http_timeout() -> float:
+    """How long to wait for a SPARQL server's answer: ``POLICYGRAPH_HTTP_TIMEOUT`` seconds,
+    default 60."""
+    value = os.environ.get("POLICYGRAPH_HTTP_TIMEOUT", str(QUERY_TIMEOUT))
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise InputError(f"POLICYGRAPH_HTTP_TIMEOUT {value!r}: not a number of seconds over 0")
+    return seconds
+
+
+_INTEGERS = {
+    str(XSD[name])
+    for name in (
+        "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+        "unsignedShort", "unsignedByte",
+    )
+}  # fmt: skip
+
+
+def _canonical(graph: Graph) -> Graph:
+    """A graph as a SPARQL server gives it back: integer subtypes read as xsd:integer (the
+    form Oxigraph keeps them in), so a graph compares equal to what was written."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in _INTEGERS:
+            o = Literal(str(o), datatype=XSD.integer)
+        out.add((s, p, o))
+    return out
 
 
 def open_store(location: str | None, mode: Mode = "write") -> Store:

@@ -8,16 +8,19 @@ tested on a directory, with a second process where the user would meet it.
 
 from __future__ import annotations
 
+import http.server
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import InputError, PolicyGraphError, StoreError
@@ -340,3 +343,109 @@ def test_store_read_only_open_of_a_missing_store_is_empty(tmp_path: Path) -> Non
         assert reader.graph_names() == []
         assert list(reader.quads()) == []
     assert not (tmp_path / "never-written").exists()
+
+
+class _Delaying(http.server.ThreadingHTTPServer):
+    """A proxy on loopback in front of a SPARQL server, holding back updates: ``"answer"``
+    passes an update on at once but answers it late; ``"apply"`` passes it on late."""
+
+    daemon_threads = True
+
+    def __init__(self, target: str, mode: str, delay: float) -> None:
+        self.target, self.mode, self.delay = target, mode, delay
+        super().__init__(("127.0.0.1", 0), _DelayingHandler)
+
+
+class _DelayingHandler(http.server.BaseHTTPRequestHandler):
+    server: _Delaying
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        update = self.path.endswith("/update")
+        if update and self.server.mode == "apply":
+            time.sleep(self.server.delay)
+        reply = httpx.post(
+            self.server.target + self.path,
+            content=body,
+            headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
+            timeout=30,
+        )
+        if update and self.server.mode == "answer":
+            time.sleep(self.server.delay)
+        try:
+            self.send_response(reply.status_code)
+            self.send_header("Content-Type", reply.headers.get("content-type", "text/plain"))
+            self.send_header("Content-Length", str(len(reply.content)))
+            self.end_headers()
+            self.wfile.write(reply.content)
+        except OSError:  # the client gave up waiting
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _delaying(target: str, mode: str, delay: float) -> Iterator[str]:
+    proxy = _Delaying(target, mode, delay)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{proxy.server_address[1]}"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+def _names(url: str) -> list[str]:
+    with RemoteStore(url) as store:
+        return store.graph_names()
+
+
+def _drop_all(url: str) -> None:
+    with RemoteStore(url) as store:
+        store.update("DROP ALL")
+
+
+def _one_article_graph() -> Graph:
+    graph = Graph(identifier=URIRef("urn:x:article"))
+    graph.add((URIRef("urn:x:a"), RDFS.label, Literal("a")))
+    graph.add((URIRef("urn:x:a"), URIRef("urn:x:n"), Literal(3, datatype=XSD.nonNegativeInteger)))
+    return graph
+
+
+@pytest.mark.server
+def test_store_remote_write_answered_late_but_done_is_no_failure(
+    oxigraph_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _drop_all(oxigraph_server)
+    monkeypatch.setenv("POLICYGRAPH_HTTP_TIMEOUT", "1")
+
+    with _delaying(oxigraph_server, "answer", 3) as url, RemoteStore(url) as store:
+        store.replace_graphs([_one_article_graph()])  # no error: the write is there
+
+    assert _names(oxigraph_server) == ["urn:x:article"]
+
+
+@pytest.mark.server
+def test_store_remote_write_that_may_still_land_is_unknown_not_failed(
+    oxigraph_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _drop_all(oxigraph_server)
+    monkeypatch.setenv("POLICYGRAPH_HTTP_TIMEOUT", "1")
+
+    with _delaying(oxigraph_server, "apply", 3) as url, RemoteStore(url) as store:
+        with pytest.raises(StoreError, match="outcome unknown") as raised:
+            store.replace_graphs([_one_article_graph()])
+        assert "run the same ingest again" in str(raised.value)
+        deadline = time.monotonic() + 20
+        while not _names(oxigraph_server) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    assert _names(oxigraph_server) == ["urn:x:article"]  # it did land
+
+
+def test_store_http_timeout_that_is_no_number_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYGRAPH_HTTP_TIMEOUT", "soon")
+    with pytest.raises(InputError, match="POLICYGRAPH_HTTP_TIMEOUT 'soon': not a number"):
+        RemoteStore("http://127.0.0.1:9")
