@@ -294,8 +294,12 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     [(0, 15), (16, 29)]
     """
     spans: list[list[int]] = []
-    for piece in _segmenter().segment(text):
-        start, end = piece.start, piece.end
+    pieces = (
+        (at + piece.start, at + piece.end)
+        for at, upto in _chunks(text)
+        for piece in _segmenter().segment(text[at:upto])
+    )
+    for start, end in pieces:
         while end > start and text[end - 1].isspace():
             end -= 1
         while start < end and text[start].isspace():
@@ -315,6 +319,30 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
             continue
         spans.append([start, end])
     return [(offset + s, offset + e) for s, e in spans]
+
+
+SEGMENT_CHARS = 2000  # the most text the sentence segmenter is given at once
+_LIKELY_END = re.compile(r"[.!?][\"”’)\]]*\s+")
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """A paragraph as spans of at most ``SEGMENT_CHARS`` characters, cut after the last
+    likely sentence end in each (else at the last space, else anywhere).
+
+    pysbd's time grows with the square of what it is given, so a paragraph of a hundred
+    thousand characters with no full stop (a scraped page, a hostile file) would take hours;
+    cut like this it takes time in proportion to its length. News paragraphs are far shorter
+    and are given whole.
+    """
+    chunks, start = [], 0
+    while len(text) - start > SEGMENT_CHARS:
+        window = text[start : start + SEGMENT_CHARS]
+        ends = [m.end() for m in _LIKELY_END.finditer(window)]
+        cut = ends[-1] if ends else window.rfind(" ") + 1 or SEGMENT_CHARS
+        chunks.append((start, start + cut))
+        start += cut
+    chunks.append((start, len(text)))
+    return chunks
 
 
 # the first line naming the kind of document, not its headline: "European Commission - Press

@@ -357,3 +357,31 @@ def test_article_key_is_hashed_once_however_often_it_is_read(
 
     assert len(keys) == 1
     assert len(calls) == 1
+
+
+def test_article_a_paragraph_with_no_full_stop_reaches_the_segmenter_in_bounded_pieces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import graph.article as article_module
+
+    given: list[int] = []
+    real = article_module._segmenter()
+
+    class Recording:
+        def segment(self, text: str) -> Any:
+            given.append(len(text))
+            return real.segment(text)
+
+    monkeypatch.setattr(article_module, "_segmenter", lambda: Recording())
+    words = "the ministers of Chile and Peru met again to talk about a border deal and money "
+    text = "Head\n" + words * 3000 + "It ended. Then they left."  # 240,000 characters
+
+    article = parse_article(text)
+
+    assert max(given) <= article_module.SEGMENT_CHARS  # never the whole paragraph at once
+    body = [s for s in article.sentences if s.part == "body"]
+    assert all(article.text[s.start : s.end] == s.text for s in body)
+    assert "".join(s.text for s in body).replace(" ", "") == (
+        (words * 3000 + "It ended. Then they left.").replace(" ", "")
+    )
+    assert body[-1].text == "Then they left."
