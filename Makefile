@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 STORE  ?= data/store
 PORT   ?= 8501
 
-.PHONY: install demo ingest-samples serve test test-fast lint format bench bench-extract clean
+.PHONY: install demo ingest-samples serve test test-fast lint format bench bench-extract bench-scaling fuzz kill9 hostile clean
 
 install: $(STAMP)
 
@@ -24,7 +24,7 @@ ingest-samples: install
 	$(BIN)/policygraph --store $(STORE) ingest samples/*.txt --date 2024-11-18  # the sample article's publication date
 
 serve: install
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true -- --store $(STORE)
+	$(BIN)/policygraph --store $(STORE) dashboard --port $(PORT)
 
 demo: ingest-samples serve
 
@@ -51,6 +51,24 @@ bench: install
 REV ?= HEAD~1
 bench-extract: install
 	$(BIN)/python -m bench.extract --against $(REV) --out bench/extract.md
+
+# ingest cost against article length: 1,000, 2,000 and 4,000 paragraphs, as growth ratios
+bench-scaling: install
+	$(BIN)/python -m bench.scaling --paragraphs 1000 2000 4000 --out bench/scaling.md
+
+# mutated corpus articles through parse, extract, RDF and SHACL; crashes go to tests/fuzz/crashes/
+FUZZ_SECONDS ?= 300
+fuzz: install
+	$(BIN)/python -m bench.fuzz --seconds $(FUZZ_SECONDS)
+
+# SIGKILL at random moments of ingests and updates: the store must open, hold whole articles, re-runs match
+KILL9_SECONDS ?= 300
+kill9: install
+	$(BIN)/python -m bench.kill9 --seconds $(KILL9_SECONDS) --out bench/kill9.md
+
+# every kind of bad file, option, setting and hostile query through the CLI: one line each, store unchanged
+hostile: install
+	$(BIN)/python -m bench.hostile --out bench/hostile.md
 
 
 clean:

@@ -239,16 +239,19 @@ class PolicyGraph:
             return None
         return self.store.select(text, limit=limit)
 
-    def update(self, text: str) -> list[str]:
+    def update(self, text: str, before_write: Callable[[], None] | None = None) -> list[str]:
         """Run a user's SPARQL update as an ingest is run: tried first on a copy of the store,
         then every named graph it changed is checked against the SHACL shapes, and only if all
         conform are those graphs written, in one transaction. Returns the changed graphs.
 
         policygraph keeps the default graph empty, so an update that writes there is refused.
+        ``before_write`` is called once the update has been checked, just before the write.
         """
         graphs = trial_update(self.store, text)
         for graph in graphs:
             check(graph, f"update of graph <{graph.identifier}>")
+        if before_write is not None:
+            before_write()
         self.store.replace_graphs(graphs)
         return [str(g.identifier) for g in graphs]
 

@@ -76,7 +76,8 @@ def is_update(text: str) -> bool:
 
 # what a reader skips when it looks for keywords: IRIs, strings and comments, then words
 _LEXEME = re.compile(
-    r"""<[^<>"{}|^`\\\s]*>|'{3}.*?'{3}|\"{3}.*?\"{3}|'(?:[^'\\\n]|\\.)*'"""
+    r"""<[^<>"{}|^`\\\s]*>|'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3}"""
+    r"""|"{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}|'(?:[^'\\\n]|\\.)*'"""
     r"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|(?P<word>[A-Za-z_][\w-]*)""",
     re.DOTALL,
 )
@@ -180,7 +181,8 @@ def _either(options: tuple[str, ...] | list[str]) -> str:
 # the lexemes a reader must tell apart to find SERVICE and its endpoint: IRIs, strings,
 # comments, variables, prefixed names, then bare words
 _TOKEN = re.compile(
-    r"""(?P<iri><[^<>"{}|^`\\\s]*>)|'{3}.*?'{3}|\"{3}.*?\"{3}|'(?:[^'\\\n]|\\.)*'"""
+    r"""(?P<iri><[^<>"{}|^`\\\s]*>)|'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3}"""
+    r"""|"{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}|'(?:[^'\\\n]|\\.)*'"""
     r"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|(?P<var>[?$]\w+)"""
     r"""|(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.%-]*)|(?P<word>[A-Za-z_][\w-]*)""",
     re.DOTALL,

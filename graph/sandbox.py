@@ -25,6 +25,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -72,9 +74,10 @@ class Request:
     allow_service: tuple[str, ...] = ()
 
 
-def _answer(request: Request) -> tuple[Any, ...]:
+def _answer(request: Request, notify: Callable[[tuple[Any, ...]], None]) -> tuple[Any, ...]:
     """Run one request: ``("ok", first rows or None, total or None, more)`` or
-    ``("error", kind, line, detail)``."""
+    ``("error", kind, line, detail)``. An update sends ``notify(("writing",))`` once it has
+    been checked and its write begins."""
     from graph.core import PolicyGraph
     from graph.queries import is_update
 
@@ -83,7 +86,8 @@ def _answer(request: Request) -> tuple[Any, ...]:
         with PolicyGraph.open(request.location, mode) as graph:
             graph.store.allow_service = request.allow_service
             if request.update and is_update(request.text):
-                return ("ok", None, len(graph.update(request.text)), False)
+                changed = graph.update(request.text, lambda: notify(("writing",)))
+                return ("ok", None, len(changed), False)
             if request.count or request.limit is None:
                 table = graph.query(request.text)
             else:
@@ -122,7 +126,7 @@ def _serve(memory: int) -> None:
             request = requests.recv()
         except EOFError:
             return
-        replies.send(_answer(request))
+        replies.send(_answer(request, replies.send))
 
 
 class Sandbox:
@@ -195,21 +199,42 @@ class Sandbox:
                 self._stop()
                 requests, replies = self._start()
                 requests.send(request)
-            if not replies.poll(self.timeout):
-                self._stop()
-                raise InputError(self._stopped(location, update))
-            try:
-                reply = replies.recv()
-            except EOFError:
-                code = self._process.wait(timeout=5) if self._process else None
-                self._stop()
-                if code in {-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV}:
-                    # Rust aborts when an allocation fails under the cap
-                    raise InputError(_OUT_OF_MEMORY + self._hint()) from None
-                raise StoreError("the query process ended unexpectedly; try again") from None
+            deadline = None if self.timeout is None else time.monotonic() + self.timeout
+            while True:
+                left = None if deadline is None else max(deadline - time.monotonic(), 0)
+                # once an update's write has begun it is let finish: stopped then, whether it
+                # was written would be unknown
+                if not replies.poll(left):
+                    self._stop()
+                    raise InputError(self._stopped(location, update))
+                try:
+                    reply = replies.recv()
+                except EOFError:
+                    code = self._process.wait(timeout=5) if self._process else None
+                    self._stop()
+                    raise self._ended(code) from None
+                if reply[0] != "writing":
+                    break
+                deadline = None
         if reply[0] == "error":
             raise _ERRORS[reply[1]](reply[2], detail=reply[3])
         return Result(reply[1], reply[2], reply[3])
+
+    def _ended(self, code: int | None) -> PolicyGraphError:
+        """What to say of a child that ended without answering."""
+        if code == -signal.SIGABRT:  # Rust aborts when an allocation fails under the cap
+            return InputError(_OUT_OF_MEMORY + self._hint())
+        if code == -signal.SIGKILL:
+            return StoreError(
+                "the query process was killed (by the system, out of memory, or by another "
+                "program); try again"
+            )
+        if code == -signal.SIGSEGV:  # the engine's stack, on a query nested or joined too deep
+            return InputError(
+                "the query engine could not run this query (too large or too deeply nested); "
+                "split it into smaller queries"
+            )
+        return StoreError("the query process ended unexpectedly; try again")
 
     def _hint(self) -> str:
         return f" ({self.hint})" if self.hint else ""

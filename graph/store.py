@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -120,13 +121,37 @@ def _bind(query: str, bindings: Mapping[str, Binding]) -> str:
     if not bindings:
         return query
     names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
+    values = " ".join(_sparql_term(term) for term in bindings.values())
     block = f" VALUES ({names}) {{ ({values}) }}"
     for match in _WHERE.finditer(query):
         line_start = query.rfind("\n", 0, match.start()) + 1
         if "#" not in query[line_start : match.start()]:
             return query[: match.end()] + block + query[match.end() :]
     raise InputError("a bound query needs a WHERE clause")
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _sparql_term(term: Binding) -> str:
+    """A bound value as SPARQL text. A literal is written here, on one line with every
+    backslash, quote and line break escaped (rdflib's ``n3()`` leaves the last quote of a
+    multi-line literal ending in ``\\"`` unescaped, which would let a value end the
+    string early); an IRI rdflib cannot write safely is refused."""
+    if isinstance(term, URIRef):
+        try:
+            return term.n3()
+        except Exception as error:  # rdflib refuses IRIs with spaces, quotes, braces
+            raise InputError(f"{str(term)!r}: not an IRI that can be bound ({error})") from None
+    text = f'"{str(term).translate(_ESCAPES)}"'
+    if term.language:
+        if not _LANGUAGE_TAG.fullmatch(term.language):
+            raise InputError(f"{term.language!r}: not a language tag")
+        return f"{text}@{term.language}"
+    if term.datatype is not None:
+        return f"{text}^^{_sparql_term(URIRef(term.datatype))}"
+    return text
 
 
 def graph_to_ntriples(graph: Graph) -> str:
@@ -323,12 +348,14 @@ class EmbeddedStore(Store):
             return
         if mode == "write":
             try:
-                path.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise StoreError(f"store {path}: cannot create it ({error.strerror})") from None
         self._lock = DirectoryLock(path, exclusive=mode == "write", wait=lock_wait())
         self._lock.acquire()
         try:
+            if mode == "write" and not (path / "CURRENT").exists():
+                _create(path)
             self._store = _open_read_only(path) if mode == "read" else ox.Store(str(path))
         except (OSError, RuntimeError) as error:
             self._lock.release()
@@ -436,12 +463,38 @@ def directory_version(path: Path) -> str:
     return "|".join(sorted(stats))
 
 
+def _create(path: Path) -> None:
+    """Create a new store at ``path`` all at once, under the writer's lock: Oxigraph builds it
+    in a hidden sibling folder, which is then renamed into place, so a kill during the
+    creation leaves either no store or a whole empty one (never the ``CURRENT`` file without
+    all of Oxigraph's tables, which readers cannot open). A folder that already holds other
+    files is left to Oxigraph, as before."""
+    if path.is_dir() and any(path.iterdir()):
+        return
+    for stale in path.parent.glob(f".{path.name}.creating-*"):  # from a creation killed
+        shutil.rmtree(stale, ignore_errors=True)
+    building = path.with_name(f".{path.name}.creating-{os.getpid()}")
+    store = ox.Store(str(building))
+    store.flush()
+    del store
+    os.replace(building, path)  # onto nothing or an empty folder: one atomic rename
+
+
+# what Oxigraph says of a store whose creation was killed: tables missing, or its version
+# never written (which a read-only open then tries to write)
+_CREATION_KILLED = ("Column family not found", "Inserts are only possible on read-write")
+
+
 def _open_read_only(path: Path, attempts: int = 5) -> ox.Store:
-    """Open read-only, retrying: a writer's compaction may delete a file the opener just listed."""
+    """Open read-only, retrying: a writer's compaction may delete a file the opener just
+    listed. A store whose creation was killed before every table existed (made by an
+    earlier policygraph, or by another program) holds nothing committed: it reads as empty."""
     for attempt in range(attempts):
         try:
             return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError) as error:
+            if any(sign in str(error) for sign in _CREATION_KILLED):
+                return ox.Store()
             if attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))

@@ -1126,3 +1126,12 @@ def test_cli_labels_hold_no_invisible_characters(
         names = [n for e in pg.entities() for n in (e["label"], *e["mentions"])]
         names += [d["label"] for d in pg.deals()]
     assert names and not any(set(n) & {"\u200b", "\u202c"} for n in names)
+
+
+def test_cli_query_too_large_for_the_engine_is_one_line(store: Path, tmp_path: Path) -> None:
+    query = tmp_path / "huge.rq"
+    query.write_text("ASK { " + "?s ?p ?o . " * 100_000 + "}", encoding="utf-8")  # 1 MB
+
+    result = run("--store", store, "query", "--file", query)
+
+    assert "could not run this query" in one_error_line(result)

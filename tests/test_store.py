@@ -449,3 +449,20 @@ def test_store_http_timeout_that_is_no_number_is_one_line(monkeypatch: pytest.Mo
     monkeypatch.setenv("POLICYGRAPH_HTTP_TIMEOUT", "soon")
     with pytest.raises(InputError, match="POLICYGRAPH_HTTP_TIMEOUT 'soon': not a number"):
         RemoteStore("http://127.0.0.1:9")
+
+
+def test_store_is_created_whole_and_a_killed_creation_leaves_only_a_stale_folder(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "new" / "store"
+    stale = tmp_path / "new" / ".store.creating-999999"  # a creation killed before its rename
+    stale.mkdir(parents=True)
+    (stale / "CURRENT").write_text("MANIFEST-000001\n")
+
+    with EmbeddedStore(path, "write") as store:
+        store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }")
+
+    assert (path / "CURRENT").exists() and not stale.exists()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["store", "store.lock"]
+    with EmbeddedStore(path, "read") as store:
+        assert store.graph_names() == ["urn:x:g"]

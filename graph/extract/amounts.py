@@ -3,6 +3,7 @@ pound") read into a value and an ISO 4217 currency, keeping the text as written.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,10 @@ _PER = re.compile(
     r"|\bfor\s+(?:every|each)\s+(?P<unit>person|migrant|asylum\s+seeker|refugee|individual)\b",
     re.IGNORECASE,
 )
+# No sum a government pays comes near a quadrillion: a longer figure is a run of digits that is
+# no amount (or a float's infinity), and its value is left unknown, the text kept as written.
+# (An xsd:decimal of 10^28 or more would not fit the 28 digits the RDF stage rounds with.)
+MAX_VALUE = 1e15
 _VAGUE = re.compile(
     r"\b(?:hundreds|tens|millions|billions)\s+of\b|\bmulti-?(?:million|billion)", re.I
 )
@@ -72,6 +77,8 @@ def parse_amount(text: str) -> Amount:
     Amount(text='£101m a year for 99 years', value=None, currency='GBP', per='year')
     >>> parse_amount("hundreds of millions of euros")
     Amount(text='hundreds of millions of euros', value=None, currency='EUR')
+    >>> parse_amount("£" + "9" * 30 + "bn").value is None  # no real sum: value unknown
+    True
     """
     equivalent_match = _EQUIVALENT.search(text)
     equivalent = equivalent_match["equivalent"].strip() if equivalent_match else None
@@ -88,6 +95,8 @@ def parse_amount(text: str) -> Amount:
         number = float(match.group("number").replace(",", ""))
         scale = SCALES.get((match.group("scale") or "").lower(), 1.0)
         value = number * scale
+        if not math.isfinite(value) or value > MAX_VALUE:
+            value = None
         if match.group("symbol"):
             currency = SYMBOLS[match.group("symbol")]
     if currency is None:

@@ -489,8 +489,10 @@ class DealReader:
                 merged[key] = deal
                 continue
             kept = merged[key]
-            _extend(kept.payers, deal.payers)
-            _extend(kept.payees, deal.payees)
+            # the first reading of who pays whom stands: a later one that has the money go the
+            # other way makes no side both payer and payee
+            _extend(kept.payers, [k for k in deal.payers if k not in kept.payees])
+            _extend(kept.payees, [k for k in deal.payees if k not in kept.payers])
             _extend(kept.purposes, deal.purposes)
             _extend(kept.criticised_by, deal.criticised_by)
             kept.evidence.extend(e for e in deal.evidence if e not in kept.evidence)

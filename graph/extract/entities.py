@@ -244,8 +244,8 @@ class Resolver:
                     if dateline[0] <= sentence.start + ent.start_char < dateline[1]
                     else _locative(ent.root),
                 )
-                if not text:
-                    continue
+                if not any(ch.isalnum() for ch in text):
+                    continue  # no letter or digit, no name: a lone "\u202b" or "•" the model took
                 label = ent.label_
                 if label == "PERSON":
                     single = len(text.split()) == 1
