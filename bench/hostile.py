@@ -227,6 +227,8 @@ def cases(url: str, closed: str) -> list[Case]:
         f"SELECT * WHERE {{ BIND(<{url}/q> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ SERV\\u0049CE <{url}/q> {{ ?s ?p ?o }} }}",
         f"INSERT {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}/q> {{ ?s ?p ?o }} }}",
+        f"LOAD <{url}/data.ttl> INTO GRAPH <urn:x:g>",
+        f"LOAD SILENT <{url}/data.ttl>",
     ]
     found += [
         Case(sparql, f"SERVICE #{i + 1}", ["query", q, "--update"], contains="federated")

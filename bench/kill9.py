@@ -1213,6 +1213,8 @@ def _head(text: str) -> str:
 
 def _said(out: Outcome) -> str:
     lines = [line.strip() for line in out.stderr.splitlines() if line.strip()]
+    if not lines:
+        return f"nothing (exit {out.rc})"
     return f"{lines[-1]!r}" + (f" (after {len(lines) - 1} other lines)" if len(lines) > 1 else "")
 
 

@@ -349,23 +349,77 @@ def query(
         count=False,
         hint="--timeout and --memory set the limits",
     )
+    writer = None if format is TableFormat.table or update else _RowWriter(format)
     try:
         with box:
-            result = box.run(ctx.obj["store"], sparql, update, tuple(allow_service or ()))
+            result = box.run(
+                ctx.obj["store"],
+                sparql,
+                update,
+                tuple(allow_service or ()),
+                on_columns=writer.columns if writer else None,
+                on_rows=writer.rows if writer else None,
+            )
     except PolicyGraphError as error:
+        if writer:
+            writer.close()  # what was streamed stays a whole document
         _fail(error)
-    if result.table is None:
+    if writer:
+        writer.close()
+        # for the hint, only whether rows came matters (an ASK's answer is its one row)
+        shown = Table(writer.names, [{}] * writer.written if writer.names != ["ask"] else [])
+        if writer.names == ["ask"] and writer.asked:
+            shown = Table(["ask"], [{"ask": Cell("literal", "true")}])
+    elif result.table is None:
         err.print(f"update applied: {counted(result.total or 0, 'graph')} changed")
         return
-    table = result.table
-    if format is TableFormat.table:
-        _table(_shown_rows(table), table.columns)
     else:
-        _emit(table.values(), format, table.columns)
+        shown = result.table
+        if format is TableFormat.table:
+            _table(_shown_rows(shown), shown.columns)
+        else:
+            _emit(shown.values(), format, shown.columns)
     if result.more:
         err.print(f"note: more than {limit:,} rows; the first {limit:,} are shown", highlight=False)
-    if hint := graph_hint(sparql, table):
+    if hint := graph_hint(sparql, shown):
         err.print(f"hint: {hint}", highlight=False)
+
+
+class _RowWriter:
+    """A query's rows written to standard output as they arrive, as CSV or as the JSON array
+    ``--format json`` prints (the same text ``json.dumps(rows, indent=2)`` would give)."""
+
+    def __init__(self, format: TableFormat) -> None:
+        self.format = format
+        self.names: list[str] = []
+        self.written = 0
+        self.asked = False  # an ASK's answer, once written
+        self._open = False
+
+    def columns(self, names: list[str]) -> None:
+        self.names = names
+        self._open = True
+        if self.format is TableFormat.csv:
+            sys.stdout.write(to_csv([], names))
+
+    def rows(self, batch: list[dict[str, Cell | None]]) -> None:
+        values = Table(self.names, batch).values()
+        self.asked = self.asked or any(row.get("ask") is True for row in values)
+        if self.format is TableFormat.csv:
+            sys.stdout.write(to_csv(values, self.names).split("\n", 1)[1])
+        else:
+            for number, row in enumerate(values, start=self.written):
+                text = json.dumps(row, indent=2, ensure_ascii=False, default=str)
+                sys.stdout.write(
+                    ("[\n" if number == 0 else ",\n") + "  " + text.replace("\n", "\n  ")
+                )
+        self.written += len(values)
+        sys.stdout.flush()
+
+    def close(self) -> None:
+        if self._open and self.format is TableFormat.json:
+            sys.stdout.write("\n]\n" if self.written else "[]\n")
+        self._open = False
 
 
 def _shown_rows(table: Table) -> list[dict[str, Any]]:

@@ -213,9 +213,10 @@ def _unescaped(text: str) -> str:
 
 
 def federated_endpoints(text: str, prefixes: dict[str, str] | None = None) -> list[str | None]:
-    """The endpoint of every ``SERVICE`` in a SPARQL query or update, in order: the IRI, a
-    prefixed name expanded with the text's own PREFIX declarations over ``prefixes``, or
-    ``None`` where it is a variable (``SERVICE ?endpoint``) or cannot be read.
+    """What a SPARQL query or update would fetch from elsewhere, in order: the endpoint of
+    every ``SERVICE`` and the document of every ``LOAD``, as the IRI, a prefixed name
+    expanded with the text's own PREFIX declarations over ``prefixes``, or ``None`` where it
+    is a variable (``SERVICE ?endpoint``) or cannot be read.
 
     >>> federated_endpoints("SELECT * WHERE { SERVICE SILENT <http://x.org/sparql> { ?s ?p ?o } }")
     ['http://x.org/sparql']
@@ -223,6 +224,8 @@ def federated_endpoints(text: str, prefixes: dict[str, str] | None = None) -> li
     ['http://e.org/q']
     >>> federated_endpoints("SELECT * WHERE { ?s ex:SERVICE 'SERVICE <http://x/>' } # SERVICE")
     []
+    >>> federated_endpoints("LOAD SILENT <http://x.org/data.ttl> INTO GRAPH <urn:g>")
+    ['http://x.org/data.ttl']
     """
     tokens = _tokens(_unescaped(text))
     known = dict(prefixes or {})
@@ -233,7 +236,7 @@ def federated_endpoints(text: str, prefixes: dict[str, str] | None = None) -> li
                 known[name[:-1]] = iri[1][1:-1]
     endpoints: list[str | None] = []
     for at, (kind, value) in enumerate(tokens):
-        if kind != "word" or value.upper() != "SERVICE":
+        if kind != "word" or value.upper() not in {"SERVICE", "LOAD"}:
             continue
         rest = tokens[at + 1 : at + 3]
         if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
@@ -264,23 +267,24 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
 def check_federation(
     text: str, allowed: tuple[str, ...] = (), prefixes: dict[str, str] | None = None
 ) -> None:
-    """Refuse a query whose ``SERVICE`` would reach a host not named in ``allowed``.
+    """Refuse a query whose ``SERVICE`` (or an update whose ``LOAD``) would reach a host not
+    named in ``allowed``.
 
     Federated queries are off unless the user names the endpoints they may reach
-    (``--allow-service URL``): a ``SERVICE`` clause is then let through only when its IRI
-    has the scheme, host and port of one of them. ``SERVICE ?var`` can reach anywhere, so it
-    is always refused.
+    (``--allow-service URL``): a ``SERVICE`` clause or ``LOAD`` is then let through only
+    when its IRI has the scheme, host and port of one of them. ``SERVICE ?var`` can reach
+    anywhere, so it is always refused.
     """
     endpoints = federated_endpoints(text, prefixes)
     if not endpoints:
         return
     origins = {_origin(url) for url in allowed} - {None}
     for endpoint in endpoints:
-        shown = f"SERVICE <{endpoint}>" if endpoint else "SERVICE with a variable endpoint"
+        shown = f"<{endpoint}>" if endpoint else "SERVICE with a variable endpoint"
         if not origins:
             raise InputError(
-                f"{shown}: federated queries are off, so nothing is sent to another host; "
-                "pass --allow-service URL to let the query reach that endpoint"
+                f"{shown}: federated queries and LOAD are off, so nothing is sent to another "
+                "host; pass --allow-service URL to let the query reach that endpoint"
             )
         if endpoint is None:
             raise InputError(

@@ -72,6 +72,7 @@ class Request:
     count: bool = True
     update: bool = False
     allow_service: tuple[str, ...] = ()
+    stream: bool = False  # send the rows as they are computed, in batches
 
 
 def _answer(request: Request, notify: Callable[[tuple[Any, ...]], None]) -> tuple[Any, ...]:
@@ -88,6 +89,10 @@ def _answer(request: Request, notify: Callable[[tuple[Any, ...]], None]) -> tupl
             if request.update and is_update(request.text):
                 changed = graph.update(request.text, lambda: notify(("writing",)))
                 return ("ok", None, len(changed), False)
+            if request.stream:
+                if is_update(request.text):
+                    raise InputError("query: this is a SPARQL update; pass --update to run it")
+                return _stream(graph.store, request, notify)
             if request.count or request.limit is None:
                 table = graph.query(request.text)
             else:
@@ -109,6 +114,30 @@ def _answer(request: Request, notify: Callable[[tuple[Any, ...]], None]) -> tupl
 
 
 _OUT_OF_MEMORY = "the query ran out of memory: narrow it, or add a LIMIT"
+BATCH = 500  # rows a streamed answer sends at a time
+
+
+def _stream(
+    store: Any, request: Request, notify: Callable[[tuple[Any, ...]], None]
+) -> tuple[Any, ...]:
+    """Send a query's columns, then its rows in batches as they are computed, up to the
+    limit; ``("ok", None, rows sent, more)`` closes it."""
+    columns, rows = store.rows(request.text)
+    notify(("columns", columns))
+    batch: list[dict[str, Any]] = []
+    sent = 0
+    for row in rows:
+        if request.limit is not None and sent + len(batch) >= request.limit:
+            if batch:
+                notify(("rows", batch))
+            return ("ok", None, sent + len(batch), True)
+        batch.append(row)
+        if len(batch) == BATCH:
+            notify(("rows", batch))
+            sent, batch = sent + len(batch), []
+    if batch:
+        notify(("rows", batch))
+    return ("ok", None, sent + len(batch), False)
 
 
 def _serve(memory: int) -> None:
@@ -186,11 +215,18 @@ class Sandbox:
         text: str,
         update: bool = False,
         allow_service: tuple[str, ...] = (),
+        on_columns: Callable[[list[str]], None] | None = None,
+        on_rows: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> Result:
         """The result of ``text`` over the store at ``location``; ``InputError`` if the query
         is wrong, takes longer than the timeout or more memory than the cap, ``StoreError`` if
-        the store fails. With ``update`` a SPARQL update may run (validated, all or nothing)."""
-        request = Request(location, text, self.limit, self.count, update, allow_service)
+        the store fails. With ``update`` a SPARQL update may run (validated, all or nothing).
+
+        Given ``on_rows``, a query's rows are streamed: ``on_columns`` gets the columns and
+        ``on_rows`` each batch of rows as the child computes them, and the result has no
+        table, only how many rows were sent and whether the limit left some out."""
+        stream = on_rows is not None
+        request = Request(location, text, self.limit, self.count, update, allow_service, stream)
         with self._lock:
             requests, replies = self._start()
             try:
@@ -213,9 +249,14 @@ class Sandbox:
                     code = self._process.wait(timeout=5) if self._process else None
                     self._stop()
                     raise self._ended(code) from None
-                if reply[0] != "writing":
+                if reply[0] == "columns" and on_columns is not None:
+                    on_columns(reply[1])
+                elif reply[0] == "rows" and on_rows is not None:
+                    on_rows(reply[1])
+                elif reply[0] == "writing":
+                    deadline = None
+                else:
                     break
-                deadline = None
         if reply[0] == "error":
             raise _ERRORS[reply[1]](reply[2], detail=reply[3])
         return Result(reply[1], reply[2], reply[3])

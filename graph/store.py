@@ -191,6 +191,12 @@ class Store:
         first ``limit`` rows if a limit is given."""
         raise NotImplementedError
 
+    def rows(self, query: str) -> tuple[list[str], Iterator[dict[str, Cell | None]]]:
+        """A SELECT's columns and its rows one by one (an ASK as one row, ``ask``); an
+        embedded store computes each row only when it is taken."""
+        table = self.select(query)
+        return table.columns, iter(table.rows)
+
     def update(self, update: str) -> None:
         """Run a SPARQL 1.1 update, all or nothing."""
         raise NotImplementedError
@@ -393,6 +399,32 @@ class EmbeddedStore(Store):
         except (OSError, RuntimeError, ValueError) as error:
             raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
         return Table.from_json(json.loads(payload or b"{}"))
+
+    def rows(self, query: str) -> tuple[list[str], Iterator[dict[str, Cell | None]]]:
+        self.guard(query)
+        try:
+            result = self._store.query(query, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise syntax_error(query, str(error)) from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
+        if isinstance(result, ox.QueryBoolean):
+            ask: dict[str, Cell | None] = {"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}
+            return ["ask"], iter([ask])
+        if isinstance(result, ox.QueryTriples):
+            raise InputError("this command takes SELECT or ASK queries, not CONSTRUCT/DESCRIBE")
+        columns = [v.value for v in result.variables]
+
+        def each() -> Iterator[dict[str, Cell | None]]:
+            try:
+                for solution in result:
+                    yield {c: _ox_cell(solution[c]) for c in columns}
+            except (OSError, RuntimeError, ValueError) as error:
+                raise StoreError(
+                    f"store {self.location}: query failed ({_one_line(error)})"
+                ) from None
+
+        return columns, each()
 
     def update(self, update: str) -> None:
         if self.mode == "read":

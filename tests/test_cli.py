@@ -873,6 +873,8 @@ def listener() -> Iterator[tuple[str, list[bytes]]]:
         "SELECT * WHERE {{ BIND(<{url}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
         "SELECT * WHERE {{ SERV\\u0049CE <{url}/sparql> {{ ?s ?p ?o }} }}",
         "INSERT {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}/s> {{ ?s ?p ?o }} }}",
+        "LOAD <{url}/data.ttl> INTO GRAPH <urn:x:g>",
+        "LOAD SILENT <{url}/data.ttl>",
     ],
 )
 def test_cli_query_service_is_off_and_sends_nothing(
@@ -883,7 +885,7 @@ def test_cli_query_service_is_off_and_sends_nothing(
 
     result = run("--store", store, "query", template.format(url=url), "--update")
 
-    assert "federated queries are off" in one_error_line(result)
+    assert "federated queries and LOAD are off" in one_error_line(result)
     time.sleep(0.3)
     assert heard == []  # no connection was ever made
     assert dump(store) == before
@@ -1135,3 +1137,31 @@ def test_cli_query_too_large_for_the_engine_is_one_line(store: Path, tmp_path: P
     result = run("--store", store, "query", "--file", query)
 
     assert "could not run this query" in one_error_line(result)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_cli_query_streams_rows_as_they_come_and_keeps_them_whole_when_stopped(
+    store: Path, fmt: str
+) -> None:
+    result = run("--store", store, "query", CROSS, "--format", fmt, "--timeout", "3")
+
+    assert "stopped after 3 s" in result.stderr and result.exit_code == 1
+    if fmt == "json":
+        rows = json.loads(result.stdout)  # a whole document, though the query was stopped
+    else:
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) >= 500  # rows were written while the query still ran
+    assert set(rows[0]) == {"a", "s", "p", "o", "b", "t", "q", "r", "c", "u", "w", "x"}
+
+
+def test_cli_query_streamed_json_is_what_a_whole_answer_prints(store: Path) -> None:
+    sparql = "SELECT ?iso ?n WHERE { GRAPH ?g { ?a pg:isoCode ?iso } BIND(1 AS ?n) } ORDER BY ?iso"
+
+    streamed = run("--store", store, "query", sparql, "--format", "json")
+    empty = run("--store", store, "query", "SELECT ?x WHERE { FILTER(false) }", "-f", "json")
+
+    assert streamed.exit_code == empty.exit_code == 0
+    rows = json.loads(streamed.stdout)
+    assert streamed.stdout == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    assert rows and all(row["n"] == 1 for row in rows)
+    assert empty.stdout == "[]\n"
