@@ -77,8 +77,8 @@ def is_update(text: str) -> bool:
 # what a reader skips when it looks for keywords: IRIs, strings and comments, then words
 _LEXEME = re.compile(
     r"""<[^<>"{}|^`\\\s]*>|'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3}"""
-    r"""|"{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}|'(?:[^'\\\n]|\\.)*'"""
-    r"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|(?P<word>[A-Za-z_][\w-]*)""",
+    r"""|"{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}|'(?:[^'\\\n\r]|\\.)*'"""
+    r"""|"(?:[^"\\\n\r]|\\.)*"|#[^\r\n]*|(?P<word>[A-Za-z_][\w-]*)""",
     re.DOTALL,
 )
 _QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
@@ -178,16 +178,20 @@ def _either(options: tuple[str, ...] | list[str]) -> str:
     return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
 
 
-# the lexemes a reader must tell apart to find SERVICE and its endpoint: IRIs, strings,
-# comments, variables, prefixed names, then bare words
+# the lexemes a reader must tell apart to find SERVICE and its endpoint, read as Oxigraph's
+# parser reads them: IRIs (with \u escapes), strings, comments (ended by \r or \n),
+# variables, prefixed names (any letters, with \-escapes and colons in the local part), words
 _TOKEN = re.compile(
-    r"""(?P<iri><[^<>"{}|^`\\\s]*>)|'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3}"""
-    r"""|"{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}|'(?:[^'\\\n]|\\.)*'"""
-    r"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|(?P<var>[?$]\w+)"""
-    r"""|(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.%-]*)|(?P<word>[A-Za-z_][\w-]*)""",
+    r"""(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)"""
+    r"""|'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3}|"{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}"""
+    r"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|#[^\r\n]*|(?P<var>[?$]\w+)"""
+    r"""|(?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w.:%-]|\\[_~.\-!$&'()*+,;=/?#@%])*)"""
+    r"""|(?P<word>[^\W\d][\w-]*)""",
     re.DOTALL,
 )
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
+_FETCHING = ("SERVICE", "LOAD")  # the keywords that make Oxigraph fetch from a URL
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -202,14 +206,41 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 def _unescaped(text: str) -> str:
-    r"""The text with SPARQL's ``\uXXXX`` and ``\UXXXXXXXX`` escapes replaced, as a parser
-    does before anything else (so ``SERV\u0049CE`` is SERVICE)."""
+    r"""An IRI's text with its ``\uXXXX`` and ``\UXXXXXXXX`` escapes replaced."""
 
     def char(match: re.Match[str]) -> str:
         code = int(match[1] or match[2], 16)
         return chr(code) if code <= 0x10FFFF else match[0]
 
     return _CODEPOINT.sub(char, text)
+
+
+def _expand(name: str, known: dict[str, str]) -> str | None:
+    """A prefixed name as an IRI, or None if its prefix is not declared."""
+    prefix, _, local = name.partition(":")
+    if prefix not in known:
+        return None
+    return known[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+
+
+def _fetching(kind: str, value: str) -> str | None:
+    """Whether a lexeme opens a SERVICE or LOAD, and what follows the keyword inside it.
+
+    Oxigraph's parser matches a keyword where it may stand and reads on from its end, so
+    ``SERVICEe:x`` is SERVICE with the endpoint ``e:x``: a word or name that starts with the
+    keyword counts (with ``SILENT`` glued on, too)."""
+    if kind not in {"word", "pname"}:
+        return None
+    upper = value.upper()
+    for keyword in _FETCHING:
+        if upper.startswith(keyword):
+            rest = value[len(keyword) :]
+            if rest.upper().startswith("SILENT"):
+                rest = rest[len("SILENT") :]
+            if rest and ":" not in rest:
+                return None  # "SERVICES", "LOADED": another word, no keyword
+            return rest
+    return None
 
 
 def federated_endpoints(text: str, prefixes: dict[str, str] | None = None) -> list[str | None]:
@@ -226,27 +257,36 @@ def federated_endpoints(text: str, prefixes: dict[str, str] | None = None) -> li
     []
     >>> federated_endpoints("LOAD SILENT <http://x.org/data.ttl> INTO GRAPH <urn:g>")
     ['http://x.org/data.ttl']
+    >>> federated_endpoints("PREFIX e: <http://e.org/> ASK { SERVICEe:q {} }")
+    ['http://e.org/q']
     """
-    tokens = _tokens(_unescaped(text))
+    tokens = _tokens(text)
     known = dict(prefixes or {})
     for at, (kind, value) in enumerate(tokens[:-2]):
         if kind == "word" and value.upper() == "PREFIX" and tokens[at + 1][0] == "pname":
             name, iri = tokens[at + 1][1], tokens[at + 2]
             if iri[0] == "iri" and name.endswith(":"):
-                known[name[:-1]] = iri[1][1:-1]
+                known[name[:-1]] = _unescaped(iri[1][1:-1])
     endpoints: list[str | None] = []
     for at, (kind, value) in enumerate(tokens):
-        if kind != "word" or value.upper() not in {"SERVICE", "LOAD"}:
+        glued = _fetching(kind, value)
+        before = tokens[at - 1] if at else ("", "")
+        declared = before[0] == "word" and before[1].upper() == "PREFIX"
+        if glued is None or declared:  # "PREFIX service: <…>" declares, fetches nothing
+            continue
+        if glued:  # "SERVICEe:q": the endpoint is glued to the keyword
+            endpoint = _expand(glued, known)
+            if endpoint is not None:  # an undeclared prefix: Oxigraph can expand it no more
+                endpoints.append(endpoint)
             continue
         rest = tokens[at + 1 : at + 3]
         if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
             rest = rest[1:]
         target = rest[0] if rest else ("", "")
         if target[0] == "iri":
-            endpoints.append(target[1][1:-1])
+            endpoints.append(_unescaped(target[1][1:-1]))
         elif target[0] == "pname":
-            prefix, _, local = target[1].partition(":")
-            endpoints.append(known[prefix] + local if prefix in known else None)
+            endpoints.append(_expand(target[1], known))
         else:
             endpoints.append(None)
     return endpoints

@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import resource
 import signal
@@ -140,13 +142,33 @@ def _stream(
     return ("ok", None, sent + len(batch), False)
 
 
-def _serve(memory: int) -> None:
+_CLONE_NEWNET, _CLONE_NEWUSER = 0x40000000, 0x10000000
+
+
+def cut_off_network() -> bool:
+    """Move this process into a network namespace of its own, with no interface up: from
+    then on no connection leaves it, whatever a query asks (a SERVICE or LOAD that slipped
+    past the guard fails with "network is unreachable"). Unprivileged, it takes a user
+    namespace too, which changes nothing for files. Returns whether it worked (a kernel or
+    container may forbid namespaces; the guard then stands alone)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(_CLONE_NEWNET) == 0 or libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _serve(memory: int, isolated: bool) -> None:
     """The child's loop: read ``Request``s from stdin, answer each.
 
     Its heap is capped at ``memory`` bytes (none if 0), so a query with a huge result fails
-    (one line) instead of taking the machine's memory."""
+    (one line) instead of taking the machine's memory; when ``isolated`` it has no network."""
+    if isolated:
+        cut_off_network()
     if memory:
-        resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+        # over the hard limit, the machine's own cap stands
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     replies = Connection(os.dup(sys.stdout.fileno()), readable=False)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break a reply
     requests = Connection(os.dup(sys.stdin.fileno()), writable=False)
@@ -180,14 +202,19 @@ class Sandbox:
         self.hint = hint  # said after a stop, e.g. which flag lifts the limit
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
+        self._isolated = True
         self._requests: Connection | None = None
         self._replies: Connection | None = None
 
-    def _start(self) -> tuple[Connection, Connection]:
+    def _start(self, isolated: bool = True) -> tuple[Connection, Connection]:
+        if self._process is not None and self._isolated != isolated:
+            self._stop()  # a child with network for a remote store or an allowed SERVICE
         if self._process is None or self._process.poll() is not None:
             self._stop()
+            self._isolated = isolated
+            mode = "isolated" if isolated else "network"
             process = subprocess.Popen(
-                [sys.executable, "-m", "graph.sandbox", str(self.memory)],
+                [sys.executable, "-m", "graph.sandbox", str(self.memory), mode],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
@@ -227,13 +254,15 @@ class Sandbox:
         table, only how many rows were sent and whether the limit left some out."""
         stream = on_rows is not None
         request = Request(location, text, self.limit, self.count, update, allow_service, stream)
+        # only a remote store, or a SERVICE the user allowed, needs the network
+        isolated = not (location.startswith(("http://", "https://")) or allow_service)
         with self._lock:
-            requests, replies = self._start()
+            requests, replies = self._start(isolated)
             try:
                 requests.send(request)
             except OSError:  # the child died between queries: start afresh
                 self._stop()
-                requests, replies = self._start()
+                requests, replies = self._start(isolated)
                 requests.send(request)
             deadline = None if self.timeout is None else time.monotonic() + self.timeout
             while True:
@@ -242,7 +271,7 @@ class Sandbox:
                 # was written would be unknown
                 if not replies.poll(left):
                     self._stop()
-                    raise InputError(self._stopped(location, update))
+                    raise InputError(self._stopped(update))
                 try:
                     reply = replies.recv()
                 except EOFError:
@@ -280,13 +309,11 @@ class Sandbox:
     def _hint(self) -> str:
         return f" ({self.hint})" if self.hint else ""
 
-    def _stopped(self, location: str, update: bool) -> str:
-        """What a stopped query or update did: an embedded store's update is one
-        transaction, never committed if stopped; a server may still finish one."""
+    def _stopped(self, update: bool) -> str:
+        """What a stopped query or update did: an update is stopped only before its write
+        begins (once begun it is let finish), so nothing of it was written."""
         what = "update" if update else "query"
         line = f"the {what} was stopped after {self.timeout:g} s"
-        if update and location.startswith(("http://", "https://")):
-            return line + ": the server may still apply it; check before running it again"
         if update:
             return line + ": nothing was written" + self._hint()
         return line + ": add a LIMIT, or narrow it with more specific patterns" + self._hint()
@@ -304,4 +331,7 @@ class Sandbox:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY)
+    _serve(
+        int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY,
+        len(sys.argv) > 2 and sys.argv[2] == "isolated",
+    )

@@ -871,7 +871,12 @@ def listener() -> Iterator[tuple[str, list[bytes]]]:
         "SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
         "PREFIX far: <{url}/>\nSELECT * WHERE {{ SERVICE far:sparql {{ ?s ?p ?o }} }}",
         "SELECT * WHERE {{ BIND(<{url}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
-        "SELECT * WHERE {{ SERV\\u0049CE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ # a comment ended by a carriage return\rSERVICE <{url}/q> {{}} }}",
+        "PREFIX e: <{url}/sparql>\nSELECT * WHERE {{ SERVICEe: {{ ?s ?p ?o }} }}",
+        'SELECT * WHERE {{ BIND("x\\u005C" AS ?a) SERVICE <{url}/q> {{}} BIND("z" AS ?b) }}',
+        "SELECT * WHERE {{ {{ ?s ?p pg:a\\' }} UNION {{ SERVICE <{url}/q> {{}} FILTER(?o != 'x') }}"
+        " }}",
+        "SELECT * WHERE {{ SERVICE <{url}\\u002Fq> {{ ?s ?p ?o }} }}",
         "INSERT {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}/s> {{ ?s ?p ?o }} }}",
         "LOAD <{url}/data.ttl> INTO GRAPH <urn:x:g>",
         "LOAD SILENT <{url}/data.ttl>",
@@ -898,11 +903,22 @@ def test_cli_query_service_goes_only_to_the_endpoints_allowed(
     elsewhere = "SELECT * WHERE { SERVICE <http://127.0.0.2:9999/sparql> { ?s ?p ?o } }"
     variable = "SELECT * WHERE { BIND(<http://x.invalid/> AS ?e) SERVICE ?e { ?s ?p ?o } }"
 
+    port = url.rsplit(":", 1)[1]
+    other_port = f"PREFIX e: <http://127.0.0.1>\nSELECT * WHERE {{ SERVICE e::{port}\\/q {{}} }}"
+    other_host = (
+        f"PREFIX é: <{url}/> PREFIX : <http://example.org/>\n"
+        "SELECT * WHERE { SERVICE é:q { ?s ?p ?o } }"
+    )
+
     other = run("--store", store, "query", elsewhere, "--allow-service", url)
     unknown = run("--store", store, "query", variable, "--allow-service", url)
+    by_port = run("--store", store, "query", other_port, "--allow-service", "http://127.0.0.1")
+    by_host = run("--store", store, "query", other_host, "--allow-service", "http://example.org")
 
     assert "not an endpoint --allow-service allows" in one_error_line(other)
     assert "variable endpoint" in one_error_line(unknown)
+    assert "not an endpoint --allow-service allows" in one_error_line(by_port)
+    assert "not an endpoint --allow-service allows" in one_error_line(by_host)
     assert heard == []
 
 

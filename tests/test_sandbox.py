@@ -60,3 +60,38 @@ def test_sandbox_reports_errors_in_one_line(sandbox: Sandbox):
     assert raised.value.detail == "  SELECT ?s WHERE {\n  " + " " * 17 + "^"  # shown below it
     with pytest.raises(InputError, match="update"):
         sandbox.run(":memory:", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+CHILD = """
+import sys, pyoxigraph
+from graph.sandbox import cut_off_network
+if not cut_off_network():
+    print("no namespaces"); sys.exit(0)
+try:
+    list(pyoxigraph.Store().query("SELECT * WHERE { SERVICE <%s/q> { ?s ?p ?o } }"))
+    print("answered")
+except Exception as error:
+    print("refused:", error)
+"""
+
+
+def test_sandbox_child_without_network_reaches_no_host_whatever_the_query() -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(3)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        # the query goes straight to pyoxigraph, past the guard: only the namespace stops it
+        child = subprocess.run(
+            [sys.executable, "-c", CHILD % url], capture_output=True, text=True, timeout=60
+        )
+        if child.stdout.startswith("no namespaces"):
+            pytest.skip("this kernel or container forbids network namespaces")
+        with pytest.raises(TimeoutError):
+            server.accept()  # nothing ever connected
+    assert child.stdout.startswith("refused:"), child.stdout + child.stderr
+    assert "unreachable" in child.stdout.lower()
