@@ -146,16 +146,26 @@ def _file_kind(mode: int) -> str:
 
 
 # documents that are not plain text, told by how they begin: (pattern, the format's name)
+_COMMENTS = rb"\s*(?:<!--.*?-->\s*)*"
+# the block elements a page or a fragment of one opens with (an inline tag such as <b> may
+# open a plain-text article that quotes markup; it is read as text)
+_TAGS = (
+    rb"html|head|body|meta|title|article|section|main|header|footer|nav|aside|div|p"
+    rb"|h[1-6]|table|thead|tbody|tr|td|ul|ol|li|figure|blockquote|pre|form"
+)
 _NOT_PLAIN = [
     (re.compile(rb"\s*\{\\rtf"), "an RTF document"),
     (re.compile(rb"%PDF-"), "a PDF document"),
     (re.compile(rb"PK\x03\x04"), "a ZIP archive (a .docx or .odt document?)"),
-    (re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<!doctype\s+html", re.IGNORECASE), "an HTML page"),
     (
         re.compile(
-            rb"\s*(?:<!--.*?-->\s*)*<(?:html|head|body|meta|title|article|section|main|header|div|p|h[1-6])[\s>/]",
+            _COMMENTS + rb"(?:<\?xml[^>]*>\s*)?" + _COMMENTS + rb"<!doctype\s+html",
             re.IGNORECASE | re.DOTALL,
         ),
+        "an HTML page",
+    ),
+    (
+        re.compile(_COMMENTS + rb"<(?:" + _TAGS + rb")[\s>/]", re.IGNORECASE | re.DOTALL),
         "an HTML page",
     ),
     (re.compile(rb"\s*<\?xml\b"), "an XML document"),
@@ -235,6 +245,10 @@ def parse_url(value: str | None, name: str = "--url") -> str | None:
         return None
     if not value.strip():
         raise InputError(f"{name} {value!r}: empty; give an http(s) URL, or leave it out")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{name}: not valid UTF-8") from None
     parts = urlsplit(value)
     if (
         parts.scheme not in {"http", "https"}

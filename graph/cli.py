@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from rich.progress import Progress
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from graph.article import article_files
+from graph.article import MAX_BYTES, article_files
 from graph.core import PolicyGraph, to_csv
 from graph.errors import PolicyGraphError
 from graph.network import centrality, neighbours, pays, shortest_path
@@ -30,6 +31,7 @@ from graph.vocab import prefixed
 DEFAULT_STORE = "data/store"
 QUERY_TIMEOUT = 60.0  # seconds a `query` may run, unless --timeout says otherwise
 QUERY_MEMORY_MIB = 4096  # its memory cap, unless --memory says otherwise
+MIN_MIB = 256  # the least a query process can start in
 
 app = typer.Typer(
     help="policygraph: news articles about government deals, as a knowledge graph.",
@@ -78,7 +80,21 @@ def main(
     ] = None,
 ) -> None:
     """policygraph: news articles about government deals, as a knowledge graph."""
+    if not store.strip():
+        _fail("--store '': empty; give a store directory or a SPARQL endpoint URL", code=2)
+    _check_text([store, model or ""])
     ctx.obj = {"store": store, "model": model}
+
+
+def _check_text(arguments: list[str]) -> None:
+    """Refuse an argument that is no text (bytes the terminal's encoding could not read,
+    such as a file name in Latin-1): one line, before anything is read or written."""
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            _fail(f"{shown!r}: not valid UTF-8; rename the file or retype the value", code=2)
 
 
 def _fail(message: object, code: int = 1) -> NoReturn:
@@ -311,13 +327,19 @@ def query(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     limit: Annotated[
         int | None,
-        typer.Option(min=1, help="Stop after this many rows; the rest are never computed."),
+        typer.Option(
+            min=1, max=10**12, help="Stop after this many rows; the rest are never computed."
+        ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option(min=0, help="Stop the query after this many seconds (0: never).")
+        float,
+        typer.Option(min=0, max=10**6, help="Stop the query after this many seconds (0: never)."),
     ] = QUERY_TIMEOUT,
     memory: Annotated[
-        int, typer.Option(min=0, help="Memory cap of the query, in MiB (0: none).")
+        int,
+        typer.Option(
+            min=0, max=2**20, help=f"Memory cap of the query, in MiB (0: none; {MIN_MIB} least)."
+        ),
     ] = QUERY_MEMORY_MIB,
     allow_service: Annotated[
         list[str] | None,
@@ -337,11 +359,17 @@ def query(
     if file is not None:
         if not file.is_file():
             _fail(f"{file}: no such query file")
+        if file.stat().st_size > MAX_BYTES:
+            _fail(f"{file}: over the 5 MB a query file may be")
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
         try:
-            sparql = file.read_text(encoding="utf-8")
+            sparql = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             _fail(f"{file}: not UTF-8 text (invalid byte at offset {error.start})")
     assert sparql is not None
+    if 0 < memory < MIN_MIB:
+        _fail(f"--memory {memory}: too little for a query process; give {MIN_MIB} MiB or more")
     box = Sandbox(
         timeout=timeout,
         limit=limit,
@@ -463,6 +491,8 @@ def dashboard(
     statistics off, wherever it is started from."""
     if not DASHBOARD_APP.is_file():
         _fail(f"{DASHBOARD_APP}: the dashboard is not here; run it from a policygraph checkout")
+    if not re.fullmatch(r"[A-Za-z0-9.:-]+|\[[0-9A-Fa-f:.]+\]", address):
+        _fail(f"--address {address!r}: not a host name or IP address", code=2)
     settings = {**DASHBOARD_SETTINGS, "server.address": address, "server.port": str(port)}
     flags = [part for key, value in settings.items() for part in (f"--{key}", value)]
     argv = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), *flags]

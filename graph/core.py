@@ -66,6 +66,20 @@ class IngestReport:
         return sum(len(p.graph) for p in self.articles)
 
 
+def _is_text(value: str) -> bool:
+    """Whether a string is text, not bytes the terminal's encoding could not read."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(value: str) -> str:
+    """A string with bytes that are no UTF-8 (a Latin-1 file name) shown as U+FFFD."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _number(value: Any) -> float | None:
     """A stored amount as a number; None where it is missing or no number (a hand-written
     update may store anything)."""
@@ -192,11 +206,13 @@ class PolicyGraph:
         ``progress(done, total)`` counts sentences parsed, over every file."""
         published = parse_date(date)
         url = parse_url(url)
+        if outlet is not None and not _is_text(outlet):
+            raise InputError(f"--outlet {_shown(outlet)}: not valid UTF-8")
         texts = [(path, read_text(path)) for path in paths]
         if url and len(paths) > 1:
             raise InputError("--url: names one article, but several files were given")
         articles = [
-            (path, parse_article(text, Metadata(published, url, outlet, path.name)))
+            (path, parse_article(text, Metadata(published, url, outlet, _shown(path.name))))
             for path, text in texts
         ]
         total = sum(len(article.sentences) for _, article in articles)
@@ -247,13 +263,13 @@ class PolicyGraph:
         policygraph keeps the default graph empty, so an update that writes there is refused.
         ``before_write`` is called once the update has been checked, just before the write.
         """
-        graphs = trial_update(self.store, text)
-        for graph in graphs:
-            check(graph, f"update of graph <{graph.identifier}>")
+        changed = trial_update(self.store, text)
+        for graph in changed:
+            check(graph.graph, f"update of graph <{graph.name}>")
         if before_write is not None:
             before_write()
-        self.store.replace_graphs(graphs)
-        return [str(g.identifier) for g in graphs]
+        self.store.write_changed(changed)
+        return [str(graph.name) for graph in changed]
 
     def actors(self) -> dict[str, dict[str, Any]]:
         """Every actor by IRI: the CLI's Actor record plus ``mentions``.

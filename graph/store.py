@@ -159,13 +159,25 @@ def graph_to_ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt")
 
 
-def _insert_data(graphs: Iterable[Graph]) -> str:
-    parts = []
-    for graph in graphs:
-        name = graph.identifier
-        if not isinstance(name, URIRef):
+@dataclass(frozen=True)
+class Changed:
+    """A named graph to write: its name, its triples as N-Triples (what is written), and the
+    same as an rdflib graph (what is validated and compared)."""
+
+    name: URIRef
+    ntriples: str
+    graph: Graph
+
+    @classmethod
+    def of(cls, graph: Graph) -> Changed:
+        if not isinstance(graph.identifier, URIRef):
             raise ValueError("an article graph must be named by an IRI")
-        body = graph_to_ntriples(graph)
+        return cls(graph.identifier, graph_to_ntriples(graph), graph)
+
+
+def _insert_text(items: Iterable[tuple[URIRef, str]]) -> str:
+    parts = []
+    for name, body in items:
         parts.append(
             f"DROP SILENT GRAPH {name.n3()} ;\nINSERT DATA {{ GRAPH {name.n3()} {{\n{body}}} }}"
         )
@@ -203,8 +215,12 @@ class Store:
 
     def replace_graphs(self, graphs: list[Graph]) -> None:
         """Replace each named graph by the given one, in one transaction."""
-        if graphs:
-            self.update(_insert_data(graphs))
+        self.write_changed([Changed.of(graph) for graph in graphs])
+
+    def write_changed(self, changed: list[Changed]) -> None:
+        """Replace each named graph by its new N-Triples, in one transaction."""
+        if changed:
+            self.update(_insert_text((c.name, c.ntriples) for c in changed))
 
     def graph_names(self) -> list[str]:
         """The names of every named graph."""
@@ -617,17 +633,17 @@ class RemoteStore(Store):
         self.guard(update)
         self._post(self.update_url, {"update": prefix_block() + update}, "*/*", update)
 
-    def replace_graphs(self, graphs: list[Graph]) -> None:
-        """Replace each named graph by the given one, in one update; when the server takes
+    def write_changed(self, changed: list[Changed]) -> None:
+        """Replace each named graph by its new N-Triples, in one update; when the server takes
         the update but gives no answer in time, look whether the graphs are there now before
         saying anything: a write that landed is no failure, and one that may still land is
         reported as unknown, never as failed."""
-        if not graphs:
+        if not changed:
             return
         try:
-            self.update(_insert_data(graphs))
+            self.update(_insert_text((c.name, c.ntriples) for c in changed))
         except NoAnswer:
-            landed = self._holds(graphs)
+            landed = self._holds([c.graph for c in changed])
             if landed:
                 return
             seen = "could not be checked either" if landed is None else "is not in the store yet"
@@ -678,11 +694,14 @@ class RemoteStore(Store):
         self._client.close()
 
 
-def trial_update(store: Store, update: str) -> list[Graph]:
+def trial_update(store: Store, update: str) -> list[Changed]:
     """The named graphs a SPARQL update would change, each as it would be after the update,
     found by running it on an in-memory copy of the store: nothing is written.
 
-    policygraph keeps the default graph empty, so an update that would write there is refused.
+    The new triples are written out from the copy's own terms, so a literal keeps exactly
+    the form the update gave it (rdflib would normalise "2024-01-01+00:00"^^xsd:date);
+    rdflib's graph of them is for the SHACL check only. policygraph keeps the default graph
+    empty, so an update that would write there is refused.
     """
     if store.mode == "read":
         raise StoreError(f"store {store.location}: opened read-only")
@@ -695,28 +714,35 @@ def trial_update(store: Store, update: str) -> list[Graph]:
         raise syntax_error(update, str(error)) from None
     except (OSError, RuntimeError, ValueError) as error:
         raise StoreError(f"store {store.location}: update failed ({_one_line(error)})") from None
-    changed = {quad.graph_name for quad in before.symmetric_difference(copy)}
-    if any(isinstance(name, ox.DefaultGraph) for name in changed):
+    changed_names = {quad.graph_name for quad in before.symmetric_difference(copy)}
+    if any(isinstance(name, ox.DefaultGraph) for name in changed_names):
         raise InputError(
             "update: it writes to the default graph, which policygraph keeps empty; "
             "write inside GRAPH <…> { … }, a named graph"
         )
-    graphs = []
-    names: list[ox.NamedNode | ox.BlankNode] = [
-        n for n in changed if not isinstance(n, ox.DefaultGraph)
-    ]
-    for name in sorted(names, key=lambda n: n.value):
-        graph = Graph(identifier=URIRef(name.value))
+    if any(isinstance(name, ox.BlankNode) for name in changed_names):
+        raise InputError("update: a graph named by a blank node; name each graph by an IRI")
+    changed = []
+    names = [n for n in changed_names if isinstance(n, ox.NamedNode)]
+    for number, name in enumerate(sorted(names, key=lambda n: n.value)):
+        lines, graph = [], Graph(identifier=URIRef(name.value))
         for quad in copy.quads_for_pattern(None, None, None, name):
-            graph.add(
-                (
-                    _ox_to_rdflib(quad.subject),
-                    _ox_to_rdflib(quad.predicate),
-                    _ox_to_rdflib(quad.object),
-                )
-            )
-        graphs.append(graph)
-    return graphs
+            terms = (quad.subject, quad.predicate, quad.object)
+            if any(isinstance(term, ox.Triple) for term in terms):
+                raise InputError("update: RDF-star triple terms are not supported")
+            # each graph's blank nodes get labels of their own: INSERT DATA may not share one
+            # between two graphs, and within the store they are distinct nodes anyway
+            lines.append(" ".join(_nt(term, number) for term in terms) + " .")
+            graph.add(tuple(_ox_to_rdflib(term) for term in terms))  # type: ignore[arg-type]
+        changed.append(Changed(URIRef(name.value), "\n".join(lines) + "\n" if lines else "", graph))
+    return changed
+
+
+def _nt(term: Any, graph_number: int) -> str:
+    """An Oxigraph term in N-Triples, a blank node relabelled for its graph."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:g{graph_number}x{term.value}"
+    return str(term)
 
 
 class NoAnswer(StoreError):
@@ -762,5 +788,8 @@ def open_store(location: str | None, mode: Mode = "write") -> Store:
     if location is None or location == ":memory:":
         return EmbeddedStore(None, mode)
     if location.startswith(("http://", "https://")):
-        return RemoteStore(location, os.environ.get("POLICYGRAPH_UPDATE_URL"), mode)
+        try:
+            return RemoteStore(location, os.environ.get("POLICYGRAPH_UPDATE_URL"), mode)
+        except httpx.InvalidURL as error:
+            raise InputError(f"store {location!r}: not a valid URL ({error})") from None
     return EmbeddedStore(Path(location), mode)

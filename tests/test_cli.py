@@ -1181,3 +1181,55 @@ def test_cli_query_streamed_json_is_what_a_whole_answer_prints(store: Path) -> N
     assert streamed.stdout == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     assert rows and all(row["n"] == 1 for row in rows)
     assert empty.stdout == "[]\n"
+
+
+def test_cli_an_ill_typed_literal_gives_no_traceback(store: Path) -> None:
+    update = "INSERT DATA { GRAPH <urn:x:note> { <urn:x:a> <urn:x:n> 'abc'^^xsd:integer } }"
+
+    written = run("--store", store, "query", "--update", update)
+    exported = run("--store", store, "export", "--format", "nquads")
+
+    assert "Traceback" not in written.stderr + exported.stderr
+    assert exported.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "ASK {}", "--timeout", "1e10"], "--timeout"),
+        (["query", "ASK {}", "--memory", "9000000000000"], "--memory"),
+        (["query", "ASK {}", "--memory", "1"], "--memory 1: too little"),
+        (["query", "ASK {}", "--limit", "99999999999999999999999"], "--limit"),
+        (["--store", "http://[::1", "deals"], "not a valid URL"),
+        (["--store", "http://x:y/", "deals"], "not a valid URL"),
+        (["--store", "", "deals"], "--store '': empty"),
+        (["dashboard", "--address", "x y"], "--address 'x y': not a host name"),
+        (["ingest", SAMPLE, "--outlet", "\udcff"], "--outlet"),
+        (["ingest", SAMPLE, "--url", "http://x/\udcff"], "--url: not valid UTF-8"),
+    ],
+)
+def test_cli_odd_values_give_one_line_and_no_traceback(
+    store: Path, fake_extractor: list, args: list[object], message: str
+) -> None:
+    before = dump(store)
+    full = args if args[0] == "--store" else ["--store", store, *args]
+
+    result = CliRunner().invoke(app, [str(a) for a in full])
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in {1, 2}
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert dump(store) == before
+
+
+def test_cli_a_file_whose_name_is_not_utf8_is_ingested_with_its_name_readable(
+    tmp_path: Path, files: dict[str, Path], fake_extractor: list
+) -> None:
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.txt"))
+    shutil.copy(files["sample"], odd)
+
+    result = run("--store", tmp_path / "s", "ingest", odd)
+
+    assert result.exit_code == 0, result.output
+    assert fake_extractor[0].source_name == "caf\ufffd.txt"

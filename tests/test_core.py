@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from conftest import CONTRACT_ACTOR_KEYS, CONTRACT_DEAL_KEYS, CONTRACT_SOURCE_KEYS
 from rdflib import XSD, Dataset, Graph, Literal
@@ -18,10 +19,10 @@ from rdflib.term import Node
 
 from graph.article import Metadata
 from graph.core import DATASET_FORMATS, EXPORT_FORMATS, DealRows, PolicyGraph, to_csv
-from graph.errors import InputError, ValidationError
+from graph.errors import InputError, PolicyGraphError, ValidationError
 from graph.model import STATUSES, Extraction
 from graph.rdf import article_graph_iri, to_graph
-from graph.store import EmbeddedStore
+from graph.store import EmbeddedStore, Store
 from graph.vocab import actor_iri, deal_iri
 
 DEAL_KEYS = CONTRACT_DEAL_KEYS
@@ -398,4 +399,47 @@ def test_core_update_of_the_default_graph_is_refused(pg: PolicyGraph) -> None:
     with pytest.raises(InputError, match="default graph"):
         pg.query("INSERT DATA { <urn:x:a> rdfs:label 'a' }", update=True)
 
+    assert dump(pg) == []
+
+
+def test_core_update_writes_literals_exactly_as_the_update_gave_them(pg: PolicyGraph) -> None:
+    update = (
+        'INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:d> "2024-01-01+00:00"^^xsd:date ;'
+        ' <urn:x:b> " true"^^xsd:boolean ; <urn:x:n> "007"^^xsd:integer } }'
+    )
+
+    direct = EmbeddedStore()  # the same update run straight on a store, no policygraph
+    direct.update(update)
+
+    pg.update(update)
+
+    def raw(store: Store) -> list[str]:
+        assert isinstance(store, EmbeddedStore)
+        return sorted(store._store.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+    assert raw(pg.store) == raw(direct)
+
+
+def test_core_update_with_a_blank_node_in_two_graphs_writes_both(pg: PolicyGraph) -> None:
+    pg.update("INSERT DATA { GRAPH <urn:a> { _:b <urn:p> '1' } GRAPH <urn:c> { _:b <urn:p> '2' } }")
+
+    assert pg.store.graph_names() == ["urn:a", "urn:c"]
+
+
+@pytest.mark.parametrize(
+    ("update", "message"),
+    [
+        ("INSERT DATA { GRAPH <urn:g> { << <urn:a> <urn:b> <urn:c> >> <urn:p> 1 } }", "RDF-star"),
+        ("INSERT DATA { GRAPH _:g { <urn:a> <urn:b> 1 } }", "blank node"),
+    ],
+)
+def test_core_update_refuses_what_it_cannot_write_in_one_line(
+    pg: PolicyGraph, update: str, message: str
+) -> None:
+    try:
+        pg.update(update)
+    except PolicyGraphError as error:  # a syntax error where the engine has no such form
+        assert message in str(error) or "syntax error" in str(error), error
+    else:
+        raise AssertionError("the update was written")
     assert dump(pg) == []
