@@ -816,3 +816,18 @@ def test_extract_a_long_article_reports_its_progress_in_sentences(tmp_path):
     assert seen[-1][0] == seen[-1][1] >= 150
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert len(seen) >= 3
+
+
+@pytest.mark.model
+def test_extract_regional_blocs_are_supranational_bodies(tmp_path):
+    _, entities = _read_text(
+        tmp_path,
+        "Chile signs a trade deal with Mercosur\n"
+        "Chile signed a trade agreement with Mercosur on Monday, and the Gulf Cooperation "
+        "Council and the Southern African Development Community welcomed it.\n",
+    )
+
+    types = {e["label"]: e["type"] for e in entities}
+    assert types.get("Mercosur") == "Supranational", types
+    assert types.get("Gulf Cooperation Council") == "Supranational", types
+    assert types.get("Southern African Development Community") == "Supranational", types
