@@ -487,8 +487,10 @@ def dashboard(
         typer.Option(help="The address to bind; loopback unless you choose to open it."),
     ] = "localhost",
 ) -> None:
-    """Serve the Streamlit dashboard over the store, on loopback by default, with usage
-    statistics off, wherever it is started from."""
+    """Serve the dashboard over the store: on loopback, usage statistics off.
+
+    The settings go on Streamlit's command line, so no .streamlit/config.toml of the
+    directory it is started from can change them."""
     if not DASHBOARD_APP.is_file():
         _fail(f"{DASHBOARD_APP}: the dashboard is not here; run it from a policygraph checkout")
     if not re.fullmatch(r"[A-Za-z0-9.:-]+|\[[0-9A-Fa-f:.]+\]", address):
@@ -607,6 +609,31 @@ def evaluate(
             out.print(f"miss  {name}: {miss}", highlight=False)
         for extra in measure.extras:
             out.print(f"extra {name}: {extra}", highlight=False)
+
+
+@app.command()
+def articles(
+    ctx: typer.Context,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """List every ingested article: headline, date, outlet, file, URL and IRI."""
+    with _open(ctx, "read") as pg:
+        rows = pg.articles()
+    _emit(rows, format, ["headline", "date", "outlet", "source", "url", "article"])
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    article: Annotated[
+        str, typer.Argument(help="The article's IRI, the file it was read from, or its headline.")
+    ],
+) -> None:
+    """Remove one article and everything that came only from it (its named graph)."""
+    with _open(ctx, "write") as pg:
+        removed = pg.remove(article)
+    triples = counted(int(removed.get("triples") or 0), "triple")
+    err.print(f"removed {removed['headline']}: {triples}", highlight=False)
 
 
 @app.command()

@@ -470,6 +470,34 @@ class PolicyGraph:
         """Every ingested article."""
         return self.select("articles")
 
+    def resolve_article(self, name: str) -> dict[str, Any]:
+        """The article named by its IRI (or prefixed name), the file it was read from, or its
+        headline (any case); ``InputError`` if none or more than one matches."""
+        wanted = expand(name.strip())
+        rows = self.articles()
+        for key in ("article", "source", "headline"):
+            found = [
+                row
+                for row in rows
+                if row.get(key) and str(row[key]).casefold() == wanted.casefold()
+            ]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                listed = "; ".join(str(row["article"]) for row in found)
+                raise InputError(
+                    f"article {name!r}: more than one matches ({listed}); give its IRI"
+                )
+        raise InputError(f"article {name!r}: not found; `policygraph articles` lists them")
+
+    def remove(self, name: str) -> dict[str, Any]:
+        """Remove one article and everything that came from it (its named graph: what other
+        articles say of the same actors and deals stays). Returns the article's record."""
+        article = self.resolve_article(name)
+        size = self.select("article-size", article=URIRef(article["article"]))
+        self.store.drop_graphs([str(article["article"])])
+        return {**article, "triples": size[0]["triples"] if size else 0}
+
     def articles_mentioning(self, actor: str) -> list[dict[str, Any]]:
         """The articles that mention one actor (IRI), newest first, with their words for it."""
         return self.select("actor-articles", actor=URIRef(actor))

@@ -217,6 +217,11 @@ class Store:
         """Replace each named graph by the given one, in one transaction."""
         self.write_changed([Changed.of(graph) for graph in graphs])
 
+    def drop_graphs(self, names: list[str]) -> None:
+        """Remove named graphs, in one transaction."""
+        if names:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {_sparql_term(URIRef(n))}" for n in names))
+
     def write_changed(self, changed: list[Changed]) -> None:
         """Replace each named graph by its new N-Triples, in one transaction."""
         if changed:

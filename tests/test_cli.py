@@ -1233,3 +1233,44 @@ def test_cli_a_file_whose_name_is_not_utf8_is_ingested_with_its_name_readable(
 
     assert result.exit_code == 0, result.output
     assert fake_extractor[0].source_name == "caf\ufffd.txt"
+
+
+def test_cli_articles_lists_each_article_with_its_file(store: Path) -> None:
+    result = run("--store", store, "articles", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert sorted(row["source"] for row in rows) == ["later.txt", "sample.txt"]
+    assert all(row["headline"] and row["article"].startswith("https://") for row in rows)
+
+
+@pytest.mark.parametrize("by", ["source", "headline", "article", "prefixed"])
+def test_cli_remove_takes_away_one_article_and_only_it(store: Path, by: str) -> None:
+    rows = json.loads(run("--store", store, "articles", "--format", "json").stdout)
+    gone = next(row for row in rows if row["source"] == "sample.txt")
+    kept = next(row for row in rows if row["source"] == "later.txt")
+    name = {
+        "source": "sample.txt",
+        "headline": gone["headline"].upper(),
+        "article": gone["article"],
+        "prefixed": "id:" + gone["article"].split("/id/", 1)[1],
+    }[by]
+    others = [line for line in dump(store) if not line.endswith(f"<{gone['article']}> .")]
+
+    result = run("--store", store, "remove", name)
+
+    assert result.exit_code == 0, result.output
+    assert f"removed {gone['headline']}: " in result.stderr
+    assert dump(store) == others  # the other article's graph is exactly as it was
+    assert [
+        row["article"] for row in json.loads(run("--store", store, "articles", "-f", "json").stdout)
+    ] == [kept["article"]]
+
+
+def test_cli_remove_of_an_unknown_article_gives_one_line_and_removes_nothing(store: Path) -> None:
+    before = dump(store)
+
+    result = run("--store", store, "remove", "no-such-article.txt")
+
+    assert "article 'no-such-article.txt': not found" in one_error_line(result)
+    assert dump(store) == before
