@@ -221,6 +221,20 @@ def _looks_utf16(raw: bytes) -> bool:
     return len(sample) >= 8 and (even.count(0) > 0.4 * len(even) or odd.count(0) > 0.4 * len(odd))
 
 
+def check_text(value: str, name: str) -> None:
+    """Refuse a value that is no text: bytes the terminal's encoding could not read (a
+    Latin-1 file name or argument), which arrive as lone surrogates and cannot be written."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{name}: not valid UTF-8 ({replace_undecodable(value)!r})") from None
+
+
+def replace_undecodable(value: str) -> str:
+    """A string with its bytes that are no UTF-8 shown as U+FFFD (a Latin-1 file name)."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def parse_date(value: str | None, name: str = "--date") -> date | None:
     """Parse a ``YYYY-MM-DD`` date, or raise ``InputError`` naming the input and the value."""
     if value is None:
@@ -245,10 +259,7 @@ def parse_url(value: str | None, name: str = "--url") -> str | None:
         return None
     if not value.strip():
         raise InputError(f"{name} {value!r}: empty; give an http(s) URL, or leave it out")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(f"{name}: not valid UTF-8") from None
+    check_text(value, name)
     parts = urlsplit(value)
     if (
         parts.scheme not in {"http", "https"}

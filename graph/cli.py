@@ -19,13 +19,13 @@ from rich.progress import Progress
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from graph.article import MAX_BYTES, article_files
+from graph.article import MAX_BYTES, article_files, check_text
 from graph.core import PolicyGraph, to_csv
 from graph.errors import PolicyGraphError
 from graph.network import centrality, neighbours, pays, shortest_path
 from graph.sandbox import Sandbox
 from graph.store import Cell, Mode, Table
-from graph.view import counted, graph_hint, readable
+from graph.view import counted, graph_hint, no_rows_hint, readable
 from graph.vocab import prefixed
 
 DEFAULT_STORE = "data/store"
@@ -82,19 +82,12 @@ def main(
     """policygraph: news articles about government deals, as a knowledge graph."""
     if not store.strip():
         _fail("--store '': empty; give a store directory or a SPARQL endpoint URL", code=2)
-    _check_text([store, model or ""])
+    try:
+        check_text(store, "--store")
+        check_text(model or "", "--model")
+    except PolicyGraphError as error:
+        _fail(error, code=2)
     ctx.obj = {"store": store, "model": model}
-
-
-def _check_text(arguments: list[str]) -> None:
-    """Refuse an argument that is no text (bytes the terminal's encoding could not read,
-    such as a file name in Latin-1): one line, before anything is read or written."""
-    for argument in arguments:
-        try:
-            argument.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            _fail(f"{shown!r}: not valid UTF-8; rename the file or retype the value", code=2)
 
 
 def _fail(message: object, code: int = 1) -> NoReturn:
@@ -394,22 +387,20 @@ def query(
         _fail(error)
     if writer:
         writer.close()
-        # for the hint, only whether rows came matters (an ASK's answer is its one row)
-        shown = Table(writer.names, [{}] * writer.written if writer.names != ["ask"] else [])
-        if writer.names == ["ask"] and writer.asked:
-            shown = Table(["ask"], [{"ask": Cell("literal", "true")}])
+        hint = no_rows_hint(sparql, found=writer.found)
     elif result.table is None:
         err.print(f"update applied: {counted(result.total or 0, 'graph')} changed")
         return
     else:
-        shown = result.table
+        table = result.table
         if format is TableFormat.table:
-            _table(_shown_rows(shown), shown.columns)
+            _table(_shown_rows(table), table.columns)
         else:
-            _emit(shown.values(), format, shown.columns)
+            _emit(table.values(), format, table.columns)
+        hint = graph_hint(sparql, table)
     if result.more:
         err.print(f"note: more than {limit:,} rows; the first {limit:,} are shown", highlight=False)
-    if hint := graph_hint(sparql, shown):
+    if hint:
         err.print(f"hint: {hint}", highlight=False)
 
 
@@ -421,7 +412,7 @@ class _RowWriter:
         self.format = format
         self.names: list[str] = []
         self.written = 0
-        self.asked = False  # an ASK's answer, once written
+        self.asked = False  # an ASK's answer was true
         self._open = False
 
     def columns(self, names: list[str]) -> None:
@@ -443,6 +434,11 @@ class _RowWriter:
                 )
         self.written += len(values)
         sys.stdout.flush()
+
+    @property
+    def found(self) -> bool:
+        """Whether the answer found anything: a row, or an ASK's true."""
+        return self.asked if self.names == ["ask"] else self.written > 0
 
     def close(self) -> None:
         if self._open and self.format is TableFormat.json:

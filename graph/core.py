@@ -21,7 +21,15 @@ import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
 from graph import network, queries
-from graph.article import Metadata, parse_article, parse_date, parse_url, read_text
+from graph.article import (
+    Metadata,
+    check_text,
+    parse_article,
+    parse_date,
+    parse_url,
+    read_text,
+    replace_undecodable,
+)
 from graph.errors import ExtractionError, InputError, PolicyGraphError
 from graph.model import Article, Extraction, status_rank
 from graph.rdf import to_graph
@@ -64,20 +72,6 @@ class IngestReport:
     def triples(self) -> int:
         """How many triples were written."""
         return sum(len(p.graph) for p in self.articles)
-
-
-def _is_text(value: str) -> bool:
-    """Whether a string is text, not bytes the terminal's encoding could not read."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _shown(value: str) -> str:
-    """A string with bytes that are no UTF-8 (a Latin-1 file name) shown as U+FFFD."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _number(value: Any) -> float | None:
@@ -206,13 +200,18 @@ class PolicyGraph:
         ``progress(done, total)`` counts sentences parsed, over every file."""
         published = parse_date(date)
         url = parse_url(url)
-        if outlet is not None and not _is_text(outlet):
-            raise InputError(f"--outlet {_shown(outlet)}: not valid UTF-8")
+        if outlet is not None:
+            check_text(outlet, "--outlet")
         texts = [(path, read_text(path)) for path in paths]
         if url and len(paths) > 1:
             raise InputError("--url: names one article, but several files were given")
         articles = [
-            (path, parse_article(text, Metadata(published, url, outlet, _shown(path.name))))
+            (
+                path,
+                parse_article(
+                    text, Metadata(published, url, outlet, replace_undecodable(path.name))
+                ),
+            )
             for path, text in texts
         ]
         total = sum(len(article.sentences) for _, article in articles)

@@ -74,13 +74,6 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE_KEYWORD.match(text, _after_prologue(text)))
 
 
-# what a reader skips when it looks for keywords: IRIs, strings and comments, then words
-_LEXEME = re.compile(
-    r"""<[^<>"{}|^`\\\s]*>|'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3}"""
-    r"""|"{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}|'(?:[^'\\\n\r]|\\.)*'"""
-    r"""|"(?:[^"\\\n\r]|\\.)*"|#[^\r\n]*|(?P<word>[A-Za-z_][\w-]*)""",
-    re.DOTALL,
-)
 _QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 _POSITION = re.compile(r"^error at (\d+):(\d+): (?:expected (?:one of )?)?(.*)$", re.DOTALL)
 _CHAR_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
@@ -88,9 +81,9 @@ _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 
 
 def _words(text: str) -> list[tuple[str, int]]:
-    """The keywords and names of a SPARQL text with their offsets, outside IRIs, strings and
-    comments."""
-    return [(m["word"], m.start()) for m in _LEXEME.finditer(text) if m["word"]]
+    """The keywords of a SPARQL text with their offsets, outside IRIs, strings, comments and
+    prefixed names (read by ``_TOKEN``, below)."""
+    return [(m["word"], m.start()) for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
 
 
 def reads_default_graph_only(text: str) -> bool:

@@ -203,10 +203,12 @@ class Store:
         first ``limit`` rows if a limit is given."""
         raise NotImplementedError
 
-    def rows(self, query: str) -> tuple[list[str], Iterator[dict[str, Cell | None]]]:
+    def rows(
+        self, query: str, bindings: Mapping[str, Binding] | None = None
+    ) -> tuple[list[str], Iterator[dict[str, Cell | None]]]:
         """A SELECT's columns and its rows one by one (an ASK as one row, ``ask``); an
         embedded store computes each row only when it is taken."""
-        table = self.select(query)
+        table = self.select(query, bindings)
         return table.columns, iter(table.rows)
 
     def update(self, update: str) -> None:
@@ -343,16 +345,23 @@ class DirectoryLock:
             self._fd = None
 
 
-def lock_wait() -> float:
-    """How long to wait for a busy store: ``POLICYGRAPH_LOCK_WAIT`` seconds, default 15."""
-    value = os.environ.get("POLICYGRAPH_LOCK_WAIT", "15")
+def _seconds(variable: str, default: float, zero: bool) -> float:
+    """A number of seconds from an environment variable, or ``InputError`` naming it."""
+    value = os.environ.get(variable, str(default))
     try:
         seconds = float(value)
     except ValueError:
         seconds = float("nan")
-    if not 0 <= seconds < float("inf"):
-        raise InputError(f"POLICYGRAPH_LOCK_WAIT {value!r}: not a number of seconds (0 or more)")
+    allowed = seconds >= 0 if zero else seconds > 0  # NaN is neither
+    if not allowed or seconds == float("inf"):
+        bound = "0 or more" if zero else "over 0"
+        raise InputError(f"{variable} {value!r}: not a number of seconds ({bound})")
     return seconds
+
+
+def lock_wait() -> float:
+    """How long to wait for a busy store: ``POLICYGRAPH_LOCK_WAIT`` seconds, default 15."""
+    return _seconds("POLICYGRAPH_LOCK_WAIT", 15, zero=True)
 
 
 class EmbeddedStore(Store):
@@ -396,44 +405,42 @@ class EmbeddedStore(Store):
     def select(
         self, query: str, bindings: Mapping[str, Binding] | None = None, limit: int | None = None
     ) -> Table:
+        if limit is not None:  # only as many rows as are wanted are ever computed
+            columns, rows = self.rows(query, bindings)
+            return Table(columns, list(itertools.islice(rows, limit)))
+        result = self._query(query, bindings)
+        if isinstance(result, ox.QueryBoolean):
+            return Table(["ask"], [_ask_row(result)])
+        try:  # the solutions are computed lazily, so evaluation errors surface here
+            payload = result.serialize(format=ox.QueryResultsFormat.JSON)
+        except (OSError, RuntimeError, ValueError) as error:
+            raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
+        return Table.from_json(json.loads(payload or b"{}"))
+
+    def _query(
+        self, query: str, bindings: Mapping[str, Binding] | None
+    ) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Start a SELECT or ASK (guarded, bound), refusing CONSTRUCT and DESCRIBE."""
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()
         }
         self.guard(query)
         try:
             result = self._store.query(query, prefixes=PREFIXES, substitutions=substitutions)
-            if isinstance(result, ox.QueryBoolean):
-                return Table(["ask"], [{"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}])
-            if isinstance(result, ox.QueryTriples):
-                raise InputError("this command takes SELECT or ASK queries, not CONSTRUCT/DESCRIBE")
-            # the solutions are computed lazily, so evaluation errors surface here too
-            if limit is not None:  # only as many as are wanted are ever computed
-                columns = [v.value for v in result.variables]
-                rows = [
-                    {c: _ox_cell(solution[c]) for c in columns}
-                    for solution in itertools.islice(result, limit)
-                ]
-                return Table(columns, rows)
-            payload = result.serialize(format=ox.QueryResultsFormat.JSON)
         except SyntaxError as error:
             raise syntax_error(query, str(error)) from None
         except (OSError, RuntimeError, ValueError) as error:
             raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
-        return Table.from_json(json.loads(payload or b"{}"))
-
-    def rows(self, query: str) -> tuple[list[str], Iterator[dict[str, Cell | None]]]:
-        self.guard(query)
-        try:
-            result = self._store.query(query, prefixes=PREFIXES)
-        except SyntaxError as error:
-            raise syntax_error(query, str(error)) from None
-        except (OSError, RuntimeError, ValueError) as error:
-            raise StoreError(f"store {self.location}: query failed ({_one_line(error)})") from None
-        if isinstance(result, ox.QueryBoolean):
-            ask: dict[str, Cell | None] = {"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}
-            return ["ask"], iter([ask])
         if isinstance(result, ox.QueryTriples):
             raise InputError("this command takes SELECT or ASK queries, not CONSTRUCT/DESCRIBE")
+        return result
+
+    def rows(
+        self, query: str, bindings: Mapping[str, Binding] | None = None
+    ) -> tuple[list[str], Iterator[dict[str, Cell | None]]]:
+        result = self._query(query, bindings)
+        if isinstance(result, ox.QueryBoolean):
+            return ["ask"], iter([_ask_row(result)])
         columns = [v.value for v in result.variables]
 
         def each() -> Iterator[dict[str, Cell | None]]:
@@ -569,6 +576,10 @@ def _ox_to_rdflib(term: Any) -> Identifier:
 _BOOL = str(XSD.boolean)
 _STRING = str(XSD.string)
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _ask_row(result: ox.QueryBoolean) -> dict[str, Cell | None]:
+    return {"ask": Cell("literal", str(bool(result)).lower(), _BOOL)}
 
 
 def _ox_cell(term: Any) -> Cell | None:
@@ -757,14 +768,7 @@ class NoAnswer(StoreError):
 def http_timeout() -> float:
     """How long to wait for a SPARQL server's answer: ``POLICYGRAPH_HTTP_TIMEOUT`` seconds,
     default 60."""
-    value = os.environ.get("POLICYGRAPH_HTTP_TIMEOUT", str(QUERY_TIMEOUT))
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = float("nan")
-    if not 0 < seconds < float("inf"):
-        raise InputError(f"POLICYGRAPH_HTTP_TIMEOUT {value!r}: not a number of seconds over 0")
-    return seconds
+    return _seconds("POLICYGRAPH_HTTP_TIMEOUT", QUERY_TIMEOUT, zero=False)
 
 
 _INTEGERS = {

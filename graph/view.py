@@ -884,7 +884,13 @@ def graph_hint(text: str, table: Table) -> str | None:
     True
     """
     empty = not table.rows or table.values() in ([{"ask": False}], [{"ask": None}])
-    return NAMED_GRAPH_HINT if empty and reads_default_graph_only(text) else None
+    return no_rows_hint(text, found=not empty)
+
+
+def no_rows_hint(text: str, found: bool) -> str | None:
+    """``graph_hint`` for an answer already printed, known only by whether it found anything
+    (a row, or an ASK's true)."""
+    return NAMED_GRAPH_HINT if not found and reads_default_graph_only(text) else None
 
 
 def table_rows(table: Table, limit: int = ROW_LIMIT) -> tuple[list[str], list[dict[str, Any]], int]:

@@ -379,6 +379,13 @@ def _short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYGRAPH_LOCK_WAIT", "0.5")
 
 
+# ten VALUES blocks of ten: 10**10 solutions to count, far beyond any timeout in the tests
+ENDLESS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(10))
+    + " }"
+)
+
 # The CLI's JSON contract (issue 2): tools outside the project read these keys.
 CONTRACT_DEAL_KEYS = frozenset(
     {"iri", "label", "status", "parties", "payers", "payees", "purposes", "amount",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import CONTRACT_ACTOR_KEYS, CONTRACT_DEAL_KEYS, CONTRACT_SOURCE_KEYS
+from conftest import CONTRACT_ACTOR_KEYS, CONTRACT_DEAL_KEYS, CONTRACT_SOURCE_KEYS, ENDLESS
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
@@ -822,12 +822,6 @@ def test_cli_timeline_of_a_deal_reported_twice(store: Path) -> None:
 
 # --- hostile queries: nothing leaves the machine, nothing runs unbounded --------------------
 
-# ten VALUES blocks of ten: 10**10 solutions, far beyond any timeout here
-ENDLESS = (
-    "SELECT (COUNT(*) AS ?n) WHERE { "
-    + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(10))
-    + " }"
-)
 CROSS = "SELECT * WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?t ?q ?r } GRAPH ?c { ?u ?w ?x } }"
 
 

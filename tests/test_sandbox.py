@@ -6,17 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ENDLESS
 
 from graph.errors import InputError
 from graph.sandbox import Sandbox
 from graph.store import DirectoryLock
-
-# ten VALUES blocks of ten: 10**10 solutions to count, far beyond any timeout here
-ENDLESS = (
-    "SELECT (COUNT(*) AS ?n) WHERE { "
-    + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(10))
-    + " }"
-)
 
 
 @pytest.fixture
