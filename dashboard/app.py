@@ -15,5 +15,6 @@ st.navigation(
         st.Page("screens/actor.py", title="Actor"),
         st.Page("screens/sparql.py", title="SPARQL"),
         st.Page("screens/ingest.py", title="Ingest"),
+        st.Page("screens/curation.py", title="Curation"),
     ]
 ).run()

@@ -32,6 +32,7 @@ import streamlit as st
 
 from graph import geo, review, view
 from graph.core import DealRows, PolicyGraph
+from graph.curation import Overlay
 from graph.extract import model_name
 from graph.queries import NamedQuery, catalogue
 from graph.sandbox import FETCH_LIMIT, Result, Sandbox
@@ -56,16 +57,26 @@ def store_version(location: str) -> str:
 
 
 @contextmanager
-def reading(location: str) -> Iterator[PolicyGraph]:
-    """The store at ``location``, open read-only for the duration of one computation."""
+def reading(location: str, version: str | None = None) -> Iterator[PolicyGraph]:
+    """The store at ``location``, open read-only for the duration of one computation; with a
+    ``version``, the corrections of that version are read once and shared (``overlay``)."""
     with PolicyGraph.open(location, "read") as graph:
+        if version is not None:
+            graph.adopt(overlay(location, version))
         yield graph
+
+
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
+def overlay(location: str, version: str) -> Overlay:
+    """The analysts' corrections and the register's folds, read once per store version."""
+    with reading(location) as graph:
+        return graph.overlay()
 
 
 @st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def deal_rows(location: str, version: str) -> DealRows:
     """The rows the deals and the network are both assembled from, read once."""
-    with reading(location) as graph:
+    with reading(location, version) as graph:
         return graph.deal_rows()
 
 
@@ -73,14 +84,14 @@ def deal_rows(location: str, version: str) -> DealRows:
 def deals(location: str, version: str) -> list[dict[str, Any]]:
     """Every deal record."""
     known, rows = actors(location, version), deal_rows(location, version)
-    with reading(location) as graph:
+    with reading(location, version) as graph:
         return graph.deals(actors=known, rows=rows)
 
 
 @st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def actors(location: str, version: str) -> dict[str, dict[str, Any]]:
-    """Every actor record by IRI."""
-    with reading(location) as graph:
+    """Every actor record by IRI, with the corrections applied."""
+    with reading(location, version) as graph:
         return graph.actors()
 
 
@@ -95,21 +106,21 @@ def articles(location: str, version: str) -> list[dict[str, Any]]:
 def network(location: str, version: str) -> nx.MultiDiGraph:
     """The actor network."""
     known, rows = actors(location, version), deal_rows(location, version)
-    with reading(location) as graph:
+    with reading(location, version) as graph:
         return graph.network(actors=known, rows=rows)
 
 
 @st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
 def statements(location: str, version: str) -> list[dict[str, Any]]:
     """Every statement with its speaker, quote and sentence."""
-    with reading(location) as graph:
+    with reading(location, version) as graph:
         return graph.statements()
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def articles_mentioning(location: str, version: str, actor: str) -> list[dict[str, Any]]:
     """The articles that mention one actor."""
-    with reading(location) as graph:
+    with reading(location, version) as graph:
         return graph.articles_mentioning(actor)
 
 
@@ -252,10 +263,22 @@ def ingest_review(
     return [item.to_state() for item in found]
 
 
-def ingest_commit(location: str, reviews: list[dict[str, Any]]) -> str:
-    """Write reviewed articles to the store in one transaction; the line saying what was written."""
-    report = review.commit(location, [review.Review.from_state(state) for state in reviews])
+def ingest_commit(
+    location: str, reviews: list[dict[str, Any]], fixes: list[dict[str, Any]] | None = None
+) -> str:
+    """Write reviewed articles to the store in one transaction, then the fixes made in the
+    review as corrections; the line saying what was written."""
+    report = review.commit(
+        location,
+        [review.Review.from_state(state) for state in reviews],
+        [review.Fix.from_state(fix) for fix in fixes or []],
+    )
     return review.commit_message(report)
+
+
+def ingest_fix_targets(reviews: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+    """The reviewed articles' actors and deals, IRI to label, for the fixes form."""
+    return review.fix_targets([review.Review.from_state(state) for state in reviews])
 
 
 # --- map ---
@@ -271,3 +294,68 @@ def map_arcs(location: str, version: str, statuses: tuple[str, ...]) -> list[dic
 def map_spec(location: str, version: str, statuses: tuple[str, ...]) -> dict[str, Any]:
     """The world map of those arcs as a Vega-Lite spec, its data inline."""
     return geo.map_spec(map_arcs(location, version, statuses))
+
+
+# --- curation ---
+# Corrections are written through the facade, opened for writing only for the moment of the
+# write; the next rerun sees the store's new version and recomputes every frame.
+
+
+def agent_default() -> str:
+    """Whom the dashboard's corrections are attributed to until the analyst says: the OS user."""
+    from graph.core import default_agent
+
+    return default_agent()
+
+
+def correct(
+    location: str, agent: str, kind: str, target: str, values: list[str], **options: Any
+) -> str:
+    """Make one correction; the line saying what was done."""
+    with PolicyGraph.open(location, "write", agent=agent) as graph:
+        made = graph.correct(kind, target, values, **options)
+    return f"Correction {made.number}: {made.label}"
+
+
+def undo(location: str, agent: str, number: int) -> str:
+    """Undo one correction; the line saying what was undone."""
+    with PolicyGraph.open(location, "write", agent=agent) as graph:
+        done = graph.undo(number)
+    return f"Undone correction {done.number}: {done.label or done.kind}"
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def corrections(location: str, version: str) -> list[dict[str, Any]]:
+    """Every correction as a row, with its state (active, undone, orphaned)."""
+    with reading(location, version) as graph:
+        return view.correction_rows(
+            [c.record() for c in graph.corrections()], graph.orphans(), graph.names()
+        )
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def proposals(location: str, version: str) -> list[dict[str, Any]]:
+    """The register's probable merges."""
+    with reading(location, version) as graph:
+        return graph.proposals()
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def changes(location: str, version: str, since: str | None) -> list[dict[str, Any]]:
+    """The change log from ``since`` on."""
+    with reading(location, version) as graph:
+        return graph.changes(since)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def changed_deals(location: str, version: str, since: str) -> set[str]:
+    """The deals changed since ``since``."""
+    with reading(location, version) as graph:
+        return graph.changed_deals(since)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def article_sentences(location: str, version: str, article: str) -> list[dict[str, Any]]:
+    """The sentences of one stored article, to choose evidence from."""
+    with reading(location, version) as graph:
+        return graph.article_sentences(article)

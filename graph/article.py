@@ -539,7 +539,40 @@ def parse_article(text: str, meta: Metadata | None = None) -> Article:
     if standfirst:
         parts.append(("standfirst", standfirst))
     parts.extend(("body", paragraph) for paragraph in body)
+    author = " and ".join(_name_case(a) for a in authors) or None
+    return _assemble(parts, meta, author, outlet, published)
 
+
+def rebuild_article(
+    text: str,
+    standfirst: str | None,
+    meta: Metadata,
+    author: str | None = None,
+    outlet: str | None = None,
+) -> Article:
+    """The ``Article`` whose ``text`` is ``text`` (as stored: headline, then the standfirst
+    if any, then the paragraphs, one per line), split into sentences as ``parse_article``
+    splits them, so re-extracting a stored article reads what the first extraction read."""
+    lines = text.split("\n")
+    parts: list[tuple[str, str]] = [("headline", lines[0])]
+    rest = lines[1:]
+    if standfirst and rest and rest[0] == standfirst:
+        parts.append(("standfirst", rest.pop(0)))
+    parts.extend(("body", paragraph) for paragraph in rest)
+    return _assemble(parts, meta, author, outlet, meta.published)
+
+
+def _assemble(
+    parts: list[tuple[str, str]],
+    meta: Metadata,
+    author: str | None,
+    outlet: str | None,
+    published: date | None,
+) -> Article:
+    """The article of its parts (headline, standfirst, body paragraphs), split into
+    sentences with offsets into the text they make."""
+    headline = parts[0][1]
+    standfirst = next((text for part, text in parts if part == "standfirst"), None)
     clean = "\n".join(paragraph for _, paragraph in parts)
     sentences: list[Sentence] = []
     dateline: tuple[int, int] | None = None
@@ -566,7 +599,7 @@ def parse_article(text: str, meta: Metadata | None = None) -> Article:
         headline=headline,
         sentences=tuple(sentences),
         standfirst=standfirst,
-        author=" and ".join(_name_case(a) for a in authors) or None,
+        author=author,
         outlet=outlet,
         published=published,
         url=meta.url,

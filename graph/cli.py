@@ -25,7 +25,7 @@ from graph.errors import PolicyGraphError
 from graph.network import centrality, neighbours, pays, shortest_path
 from graph.sandbox import Sandbox
 from graph.store import Cell, Mode, Table
-from graph.view import counted, graph_hint, no_rows_hint, readable
+from graph.view import correction_rows, counted, graph_hint, no_rows_hint, readable
 from graph.vocab import prefixed
 
 DEFAULT_STORE = "data/store"
@@ -41,6 +41,11 @@ app = typer.Typer(
 )
 network_app = typer.Typer(help="Analyse the actor network with networkx.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
+correct_app = typer.Typer(
+    help="Correct the graph: each correction is kept, attributed and reversible (`undo`).",
+    no_args_is_help=True,
+)
+app.add_typer(correct_app, name="correct")
 
 # markup and emoji codes off: paths, labels, sentences and SPARQL hold "[...]" and ":x:" that
 # must print as they are
@@ -100,13 +105,27 @@ def _fail(message: object, code: int = 1) -> NoReturn:
 
 
 @contextmanager
-def _open(ctx: typer.Context, mode: Mode) -> Iterator[PolicyGraph]:
-    """The facade over the chosen store; any ``PolicyGraphError`` in the block is one line."""
+def _open(ctx: typer.Context, mode: Mode, agent: str | None = None) -> Iterator[PolicyGraph]:
+    """The facade over the chosen store, its writes attributed to ``agent`` (default the OS
+    user); any ``PolicyGraphError`` in the block is one line."""
     try:
-        with PolicyGraph.open(ctx.obj["store"], mode, ctx.obj["model"]) as pg:
+        if agent is not None:
+            check_text(agent, "--as")
+            if not agent.strip():
+                _fail("--as '': empty; give the name corrections are attributed to", code=2)
+        with PolicyGraph.open(ctx.obj["store"], mode, ctx.obj["model"], agent) as pg:
             yield pg
     except PolicyGraphError as error:
         _fail(error)
+
+
+# who a write is attributed to (PROV-O's prov:wasAssociatedWith), on every writing command
+Agent = Annotated[
+    str | None,
+    typer.Option(
+        "--as", envvar="POLICYGRAPH_AS", help="Whom the write is attributed to (default: you)."
+    ),
+]
 
 
 def _json(data: Any) -> None:
@@ -203,11 +222,12 @@ def ingest(
     recursive: Annotated[
         bool, typer.Option("--recursive", "-r", help="Take *.txt files in subfolders too.")
     ] = False,
+    agent: Agent = None,
 ) -> None:
     """Extract deals, actors and statements from articles and write them, all or nothing.
 
     A folder stands for its *.txt files, in order of their names."""
-    with _open(ctx, "write") as pg:
+    with _open(ctx, "write", agent) as pg:
         files = article_files(paths, recursive)
         with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
             task = progress.add_task("extracting (sentences)", total=None)
@@ -503,10 +523,14 @@ def dashboard(
 def export(
     ctx: typer.Context,
     format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.trig,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Extraction alone: the article graphs as stored.")
+    ] = False,
 ) -> None:
-    """Write the whole graph, every article's named graph included, to standard output."""
+    """Write the whole graph to standard output: every article's named graph with the
+    corrections applied, and the corrections and change log in graphs of their own."""
     with _open(ctx, "read") as pg:
-        sys.stdout.write(pg.export(format.value))
+        sys.stdout.write(pg.export(format.value, raw=raw))
 
 
 @network_app.command("pays")
@@ -624,9 +648,10 @@ def remove(
     article: Annotated[
         str, typer.Argument(help="The article's IRI, the file it was read from, or its headline.")
     ],
+    agent: Agent = None,
 ) -> None:
     """Remove one article and everything that came only from it (its named graph)."""
-    with _open(ctx, "write") as pg:
+    with _open(ctx, "write", agent) as pg:
         removed = pg.remove(article)
     triples = counted(int(removed.get("triples") or 0), "triple")
     err.print(f"removed {removed['headline']}: {triples}", highlight=False)
@@ -642,3 +667,345 @@ def timeline(
     with _open(ctx, "read") as pg:
         rows = pg.timeline(deal)
     _emit(rows, format, ["date", "status", "outlet", "headline", "sentence", "article"])
+
+
+# --- curation -----------------------------------------------------------------------------
+
+Note = Annotated[str | None, typer.Option("--note", help="Why: kept with the correction.")]
+ActorName = Annotated[str, typer.Argument(help="Actor IRI, prefixed name, label, code or mention.")]
+DealName = Annotated[str, typer.Argument(help="Deal IRI, label, or party codes such as GB+RW.")]
+
+
+def _correct(
+    ctx: typer.Context, agent: str | None, kind: str, target: str, *values: str, **options: Any
+) -> None:
+    with _open(ctx, "write", agent) as pg:
+        made = pg.correct(kind, target, values, **options)
+    err.print(f"correction {made.number}: {made.label}", highlight=False)
+
+
+@correct_app.command("merge-actors")
+def correct_merge_actors(
+    ctx: typer.Context, actor: ActorName, into: ActorName, note: Note = None, agent: Agent = None
+) -> None:
+    """Merge ACTOR into INTO: its mentions, deals and statements follow."""
+    _correct(ctx, agent, "merge-actors", actor, into=into, note=note)
+
+
+@correct_app.command("keep-apart")
+def correct_keep_apart(
+    ctx: typer.Context, actor: ActorName, other: ActorName, note: Note = None, agent: Agent = None
+) -> None:
+    """Reject a proposed merge: ACTOR and OTHER stay two actors."""
+    _correct(ctx, agent, "keep-apart", actor, into=other, note=note)
+
+
+@correct_app.command("split-actor")
+def correct_split_actor(
+    ctx: typer.Context,
+    actor: ActorName,
+    name: Annotated[str, typer.Argument(help="The new actor's name.")],
+    article: Annotated[
+        list[str], typer.Option("--article", help="An article whose mention is the new actor.")
+    ],
+    type: Annotated[str | None, typer.Option("--type", help="The new actor's type.")] = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Split a wrong merge: what the --article articles call ACTOR becomes a new actor NAME."""
+    values = (name, type) if type else (name,)
+    _correct(ctx, agent, "split-actor", actor, *values, articles=article, note=note)
+
+
+@correct_app.command("retype")
+def correct_retype(
+    ctx: typer.Context,
+    actor: ActorName,
+    type: Annotated[str, typer.Argument(help="Country, Region, Person, Organisation, …")],
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Give an actor another type."""
+    _correct(ctx, agent, "retype", actor, type, note=note)
+
+
+@correct_app.command("rename")
+def correct_rename(
+    ctx: typer.Context,
+    actor: ActorName,
+    name: Annotated[str, typer.Argument(help="The new name.")],
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Give an actor another name (its mentions stay as the articles wrote them)."""
+    _correct(ctx, agent, "rename", actor, name, note=note)
+
+
+@correct_app.command("set-iso")
+def correct_set_iso(
+    ctx: typer.Context,
+    actor: ActorName,
+    code: Annotated[str | None, typer.Argument(help="ISO 3166 code; leave out to clear.")] = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set or clear an actor's ISO 3166 code."""
+    _correct(ctx, agent, "set-iso", actor, *([code] if code else []), note=note)
+
+
+@correct_app.command("set-wikidata")
+def correct_set_wikidata(
+    ctx: typer.Context,
+    actor: ActorName,
+    qid: Annotated[str | None, typer.Argument(help="Wikidata QID; leave out to clear.")] = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set or clear an actor's Wikidata entity."""
+    _correct(ctx, agent, "set-wikidata", actor, *([qid] if qid else []), note=note)
+
+
+@correct_app.command("delete-actor")
+def correct_delete_actor(
+    ctx: typer.Context, actor: ActorName, note: Note = None, agent: Agent = None
+) -> None:
+    """Delete a spurious actor from every record, deal and link."""
+    _correct(ctx, agent, "delete-actor", actor, note=note)
+
+
+Members = Annotated[list[str] | None, typer.Argument(help="Actors; none to clear the role.")]
+
+
+@correct_app.command("set-parties")
+def correct_set_parties(
+    ctx: typer.Context,
+    deal: DealName,
+    actors: Members = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set a deal's parties: the ACTORS replace what extraction found."""
+    _correct(ctx, agent, "set-parties", deal, *(actors or []), note=note)
+
+
+@correct_app.command("set-payers")
+def correct_set_payers(
+    ctx: typer.Context,
+    deal: DealName,
+    actors: Members = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set who pays under a deal: the ACTORS replace what extraction found."""
+    _correct(ctx, agent, "set-payers", deal, *(actors or []), note=note)
+
+
+@correct_app.command("set-payees")
+def correct_set_payees(
+    ctx: typer.Context,
+    deal: DealName,
+    actors: Members = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set who is paid under a deal: the ACTORS replace what extraction found."""
+    _correct(ctx, agent, "set-payees", deal, *(actors or []), note=note)
+
+
+@correct_app.command("set-critics")
+def correct_set_critics(
+    ctx: typer.Context,
+    deal: DealName,
+    actors: Members = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set who criticised a deal: the ACTORS replace what extraction found."""
+    _correct(ctx, agent, "set-critics", deal, *(actors or []), note=note)
+
+
+@correct_app.command("set-status")
+def correct_set_status(
+    ctx: typer.Context,
+    deal: DealName,
+    status: Annotated[str, typer.Argument(help="proposed, negotiating, concluded, …")],
+    date: Annotated[
+        str | None, typer.Option(help="As of when, YYYY-MM-DD (default: today).")
+    ] = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set a deal's status as of a date: a claim of its own in the deal's status history."""
+    _correct(ctx, agent, "set-status", deal, status, date=date, note=note)
+
+
+@correct_app.command("set-amount")
+def correct_set_amount(
+    ctx: typer.Context,
+    deal: DealName,
+    amount: Annotated[
+        str | None, typer.Argument(help="As written (€105m, £101m a year); leave out to clear.")
+    ] = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set or clear a deal's amount."""
+    _correct(ctx, agent, "set-amount", deal, *([amount] if amount else []), note=note)
+
+
+@correct_app.command("set-purposes")
+def correct_set_purposes(
+    ctx: typer.Context,
+    deal: DealName,
+    purposes: Annotated[
+        list[str] | None, typer.Argument(help="Purpose names (returns, border_control, …).")
+    ] = None,
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Set a deal's purposes."""
+    _correct(ctx, agent, "set-purposes", deal, *(purposes or []), note=note)
+
+
+@correct_app.command("split-deal")
+def correct_split_deal(
+    ctx: typer.Context,
+    deal: DealName,
+    article: Annotated[
+        list[str], typer.Option("--article", help="An article whose report is the new deal.")
+    ],
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Split one deal into two: what the --article articles report becomes a deal of its own."""
+    _correct(ctx, agent, "split-deal", deal, articles=article, note=note)
+
+
+@correct_app.command("merge-deals")
+def correct_merge_deals(
+    ctx: typer.Context, deal: DealName, into: DealName, note: Note = None, agent: Agent = None
+) -> None:
+    """Merge DEAL into INTO: one deal, with both status histories and all sources."""
+    _correct(ctx, agent, "merge-deals", deal, into=into, note=note)
+
+
+@correct_app.command("delete-deal")
+def correct_delete_deal(
+    ctx: typer.Context, deal: DealName, note: Note = None, agent: Agent = None
+) -> None:
+    """Delete a spurious deal."""
+    _correct(ctx, agent, "delete-deal", deal, note=note)
+
+
+@correct_app.command("add-deal")
+def correct_add_deal(
+    ctx: typer.Context,
+    parties: Annotated[list[str], typer.Argument(help="Its parties (two or more actors).")],
+    article: Annotated[str, typer.Option("--article", help="The article that reports it.")],
+    sentence: Annotated[
+        str, typer.Option("--sentence", help="The evidence sentence, as the article writes it.")
+    ],
+    payer: Annotated[list[str] | None, typer.Option("--payer", help="A payer.")] = None,
+    payee: Annotated[list[str] | None, typer.Option("--payee", help="A payee.")] = None,
+    status: Annotated[str, typer.Option(help="Its status in that article.")] = "proposed",
+    note: Note = None,
+    agent: Agent = None,
+) -> None:
+    """Add a deal the extractor missed, with its evidence sentence from the article."""
+    if not parties:
+        _fail("add-deal: name its parties", code=2)
+    _correct(
+        ctx,
+        agent,
+        "add-deal",
+        parties[0],
+        *parties[1:],
+        articles=[article],
+        sentence=sentence,
+        payers=payer or [],
+        payees=payee or [],
+        status=status,
+        note=note,
+    )
+
+
+@app.command()
+def corrections(
+    ctx: typer.Context,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """List every correction, oldest first: active, undone, or orphaned (its target gone)."""
+    with _open(ctx, "read") as pg:
+        records = [c.record() for c in pg.corrections()]
+        rows = correction_rows(records, pg.orphans(), pg.names())
+    if format is TableFormat.table:
+        _table(rows, ["id", "change", "state", "agent", "time", "note"])
+    else:
+        _emit(rows, format, ["id", "kind", "target", "into", "values", "state", "agent", "time"])
+
+
+@app.command()
+def undo(
+    ctx: typer.Context,
+    correction: Annotated[str, typer.Argument(help="The correction's number (or IRI).")],
+    agent: Agent = None,
+) -> None:
+    """Undo a correction: it stays on record, marked undone, and is no longer applied."""
+    with _open(ctx, "write", agent) as pg:
+        done = pg.undo(correction)
+    err.print(f"undone correction {done.number}: {done.label or done.kind}", highlight=False)
+
+
+@app.command()
+def proposals(
+    ctx: typer.Context,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Probable merges of actors, for you to accept (`correct merge-actors`) or reject
+    (`correct keep-apart`)."""
+    with _open(ctx, "read") as pg:
+        rows = pg.proposals()
+    _emit(rows, format, ["actor_label", "into_label", "reason", "actor", "into"])
+
+
+@app.command()
+def changes(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option(help="Only changes from this date or time on (UTC).")
+    ] = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """What changed, and when: every ingest, re-extraction, correction, undo and removal."""
+    with _open(ctx, "read") as pg:
+        rows = pg.changes(since)
+    if format is TableFormat.table and not rows:
+        err.print("no changes" + (f" since {since}" if since else ""), highlight=False)
+        return
+    _emit(rows, format, ["time", "kind", "graph", "added", "removed", "agent"])
+
+
+@app.command()
+def reextract(ctx: typer.Context, agent: Agent = None) -> None:
+    """Extract every stored article again from its stored text with today's rules; the
+    corrections are kept, and any whose target is gone is reported."""
+    with _open(ctx, "write", agent) as pg:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("re-extracting (articles)", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = pg.reextract(advance)
+        orphaned = pg.orphans()
+    err.print(
+        f"re-extracted {counted(len(report.articles), 'article')}: "
+        f"{counted(report.triples, 'triple')}",
+        highlight=False,
+    )
+    for record in orphaned:
+        err.print(
+            f"warning: correction {record['id']} ({record['label'] or record['kind']}) no longer "
+            f"applies: {prefixed(record['missing']) or record['missing']} is not in the graph",
+            highlight=False,
+        )

@@ -12,15 +12,16 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDFS, SDO, Dataset, Graph, URIRef
 
-from graph import network, queries
+from graph import changes, curation, network, queries
 from graph.article import (
     Metadata,
     check_text,
@@ -28,14 +29,16 @@ from graph.article import (
     parse_date,
     parse_url,
     read_text,
+    rebuild_article,
     replace_undecodable,
 )
+from graph.curation import CURATED, Correction, Overlay
 from graph.errors import ExtractionError, InputError, PolicyGraphError
 from graph.model import Article, Extraction, status_rank
 from graph.rdf import to_graph
 from graph.store import Mode, Store, Table, open_store, trial_update
 from graph.validate import check
-from graph.vocab import CLASS_ACTOR_TYPE, PREFIXES, expand
+from graph.vocab import CHANGES, CLASS_ACTOR_TYPE, CURATION, PREFIXES, expand
 
 # export format -> rdflib serialiser; Turtle has no named graphs, so it gets their union
 EXPORT_FORMATS = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
@@ -67,6 +70,7 @@ class IngestReport:
     """What an ingest wrote."""
 
     articles: list[Prepared] = field(default_factory=list)
+    fixes: int = 0  # corrections made with the write (the Ingest page's fixes)
 
     @property
     def triples(self) -> int:
@@ -87,6 +91,16 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def default_agent() -> str:
+    """Whom a correction or change is attributed to unless ``--as`` says: the OS user."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "analyst"
+    except (KeyError, OSError):  # no name for this uid (a container's user)
+        return "analyst"
+
+
 class PolicyGraph:
     """policygraph over one store: ingest articles, read deals and actors, query, analyse."""
 
@@ -97,22 +111,30 @@ class PolicyGraph:
         *,
         location: str | None = None,
         mode: Mode = "read",
+        agent: str | None = None,
     ) -> None:
         self._store = store
         self.location = location
         self.mode = mode
         self.model = model
+        self.agent = agent or default_agent()
         self._nlp: Any = None
+        self._overlay: Overlay | None = None
 
     @classmethod
     def open(
-        cls, location: str | None, mode: Mode = "read", model: str | None = None
+        cls,
+        location: str | None,
+        mode: Mode = "read",
+        model: str | None = None,
+        agent: str | None = None,
     ) -> PolicyGraph:
-        """policygraph over the store at ``location`` (a directory or a SPARQL endpoint URL).
+        """policygraph over the store at ``location`` (a directory or a SPARQL endpoint URL);
+        its writes are attributed to ``agent`` (default: the OS user).
 
         The store itself is opened on first use, so extraction (seconds) never holds it.
         """
-        return cls(None, model, location=location, mode=mode)
+        return cls(None, model, location=location, mode=mode, agent=agent)
 
     @property
     def store(self) -> Store:
@@ -228,10 +250,26 @@ class PolicyGraph:
             for path, article in articles
         ]
 
-    def write(self, prepared: Sequence[Prepared]) -> IngestReport:
-        """Write prepared articles in one transaction, replacing their earlier graphs."""
-        self.store.replace_graphs([p.graph for p in prepared])
+    def write(self, prepared: Sequence[Prepared], kind: str = "ingest") -> IngestReport:
+        """Write prepared articles in one transaction, replacing their earlier graphs, with
+        the change log's record of what each write added and removed."""
+        graphs = [p.graph for p in prepared]
+        self.store.replace_graphs(graphs, self._log(kind, graphs))
+        self._overlay = None
         return IngestReport(list(prepared))
+
+    def _log(self, kind: str, graphs: Sequence[Graph], removed: Sequence[str] = ()) -> Graph:
+        """The change-log records of writing ``graphs`` (replacing what is stored under their
+        names) and dropping the graphs named ``removed``."""
+        counts = []
+        for graph in graphs:
+            added, dropped = changes.counted(self.store.graph_triples(str(graph.identifier)), graph)
+            counts.append((str(graph.identifier), added, dropped))
+        for name in removed:
+            counts.append((name, 0, len(self.store.graph_triples(name))))
+        log = changes.log_graph(kind, self.agent, curation.now(), counts)
+        check(log, f"change log of {kind}")
+        return log
 
     def ingest(self, paths: Sequence[Path], **options: Any) -> IngestReport:
         """Ingest article files: all of them or, on any error, none."""
@@ -265,13 +303,22 @@ class PolicyGraph:
         changed = trial_update(self.store, text)
         for graph in changed:
             check(graph.graph, f"update of graph <{graph.name}>")
+        log = self._log("update", [c.graph for c in changed])
         if before_write is not None:
             before_write()
-        self.store.write_changed(changed)
+        self.store.write_changed(changed, log)
+        self._overlay = None
         return [str(graph.name) for graph in changed]
 
     def actors(self) -> dict[str, dict[str, Any]]:
-        """Every actor by IRI: the CLI's Actor record plus ``mentions``.
+        """Every actor by IRI, with the corrections applied: the CLI's Actor record plus
+        ``mentions``."""
+        raw = self.raw_actors()
+        return self.overlay(raw).apply_actors(raw)
+
+    def raw_actors(self) -> dict[str, dict[str, Any]]:
+        """Every actor by IRI as extraction stored it: the CLI's Actor record plus
+        ``mentions``.
 
         Where articles disagree on a fact (two labels for one IRI), the first in sort order
         is kept, so the result does not depend on the order the store returns rows in."""
@@ -306,17 +353,316 @@ class PolicyGraph:
         records = [{k: a[k] for k in keys} for a in self.actors().values()]
         return sorted(records, key=lambda a: (a["type"], a["label"]))
 
-    def deal_rows(self, deal: str | None = None) -> DealRows:
-        """The rows every deal record and deal link is assembled from (or one deal's).
+    def deal_rows(self, deal: str | None = None, overlay: Overlay | None = None) -> DealRows:
+        """The rows every deal record and deal link is assembled from (or one deal's), with
+        the corrections (``overlay``, read from the store unless given) applied.
 
         The four queries run side by side: the store answers them in parallel (about 1.7 times
         faster on two cores for a store of 10,000 deals)."""
-        bound = URIRef(deal) if deal else None
+        overlay = self.overlay() if overlay is None else overlay
+        # a corrected deal may gather rows stored under other IRIs: read all, keep its own
+        bound = URIRef(deal) if deal and overlay.empty else None
         names = ("deal-claims", "deal-roles", "deal-details", "deal-evidence")
         _ = self.store  # open it here, once, before the threads share it
         with ThreadPoolExecutor(max_workers=len(names)) as pool:
             found = list(pool.map(lambda name: self.select(name, deal=bound), names))
-        return DealRows(*found)
+        rows = DealRows(*found)
+        if overlay.empty:
+            return rows
+        claims = overlay.apply_claims(rows.claims)
+        roles, evidence = overlay.apply_roles(rows.roles, claims), rows.evidence
+        evidence = overlay.apply_evidence(evidence)
+        if overlay.added:
+            articles = {a["article"]: a for a in self.articles()}
+            added = overlay.added_rows(articles, self.actors())
+            claims, roles, evidence = claims + added[0], roles + added[1], evidence + added[2]
+        rows = DealRows(claims, roles, overlay.apply_details(rows.details), evidence)
+        if deal:
+            rows = DealRows(
+                *([r for r in part if r["deal"] == deal] for part in rows.__dict__.values())
+            )
+        return rows
+
+    # --- corrections ----------------------------------------------------------------------
+
+    def corrections(self) -> list[Correction]:
+        """Every correction made, oldest first, undone ones included."""
+        return curation.from_rows(self.select("corrections"))
+
+    def adopt(self, overlay: Overlay) -> None:
+        """Apply ``overlay`` (corrections a cache already read) instead of reading them."""
+        self._overlay = overlay
+
+    def overlay(self, raw: Mapping[str, Mapping[str, Any]] | None = None) -> Overlay:
+        """The corrections and the register's folds, ready to apply (read once per facade;
+        a write through the facade reads them again)."""
+        if self._overlay is None:
+            self._overlay = Overlay.build(
+                self.corrections(), self.raw_actors() if raw is None else raw
+            )
+        return self._overlay
+
+    def proposals(self) -> list[dict[str, Any]]:
+        """The register's probable merges, for the analyst to accept (``merge-actors``) or
+        reject (``keep-apart``)."""
+        raw = self.raw_actors()
+        actors = self.overlay(raw).apply_actors(raw)
+        return [p.record(actors) for p in self.overlay().proposals]
+
+    def correct(
+        self,
+        kind: str,
+        target: str,
+        values: Sequence[str] = (),
+        *,
+        into: str | None = None,
+        articles: Sequence[str] = (),
+        date: str | None = None,
+        note: str | None = None,
+        payers: Sequence[str] = (),
+        payees: Sequence[str] = (),
+        sentence: str | None = None,
+        status: str | None = None,
+    ) -> Correction:
+        """Make one correction (see ``graph.curation.KINDS``): every name is resolved the way
+        the CLI resolves it (an IRI, prefixed name, label, ISO code or mention), the values
+        are checked, and the correction is validated under SHACL before it is written to
+        ``id:curation`` with its change-log record, in one transaction."""
+        if kind not in curation.KINDS:
+            raise InputError(f"correct: unknown kind {kind!r}; use {', '.join(curation.KINDS)}")
+        for text in (target, *values, *(into or "",), *articles, note or "", sentence or ""):
+            check_text(text, kind)
+        actor_kind = kind in curation.ACTOR_KINDS
+        actors = self.actors()
+        resolve = self.resolve_actor if actor_kind else self.resolve_deal
+        number = max((c.number for c in self.corrections()), default=0) + 1
+        previous: tuple[str, ...] = ()
+        fields: dict[str, Any] = {}
+        if kind == "add-deal":
+            parties = [self.resolve_actor(v) for v in [target, *values]]
+            if len(set(parties)) < 2:
+                raise InputError("add-deal: a deal has at least two parties")
+            fields["payers"] = tuple(self.resolve_actor(v) for v in payers)
+            fields["payees"] = tuple(self.resolve_actor(v) for v in payees)
+            article = self._one_article(articles, kind)
+            fields["evidence"] = self._sentence(article, sentence, kind)
+            fields["status"] = status or "proposed"
+            if fields["status"] not in curation.STATUSES:
+                raise InputError(
+                    f"add-deal: status {status!r} is none of {', '.join(curation.STATUSES)}"
+                )
+            iri = curation.added_deal_iri(number, parties)
+            values, articles = tuple(sorted(set(parties))), (article,)
+        else:
+            iri = resolve(target)
+            if kind in curation.ROLE_KINDS:
+                values = tuple(sorted({self.resolve_actor(v) for v in values}))
+                self._check_roles(kind, iri, values, actors)
+            values = curation.check_values(kind, tuple(values))
+            if into is not None:
+                into = resolve(into)
+                if into == iri:
+                    raise InputError(f"{kind}: {target!r} and the other name one and the same")
+            elif kind in curation.MERGES:
+                raise InputError(f"{kind}: name the other {'actor' if actor_kind else 'deal'}")
+            if kind in ("split-actor", "split-deal"):
+                articles = tuple(self.resolve_article(a)["article"] for a in articles)
+                if not articles:
+                    raise InputError(f"{kind}: name the articles whose reports are to split off")
+            if kind == "split-actor":
+                kept = actors[iri]
+                label = values[0] if values else ""
+                if not label.strip():
+                    raise InputError("split-actor: give the new actor's name")
+                values = (label, values[1] if len(values) > 1 else kept["type"])
+            if kind == "set-status":
+                date = (parse_date(date) or datetime.now(UTC).date()).isoformat()
+            previous = self._previous(kind, iri, actors)
+        correction = Correction(
+            number=number,
+            kind=kind,
+            target=iri,
+            agent=self.agent,
+            time=curation.now(),
+            into=into,
+            values=tuple(values),
+            articles=tuple(articles),
+            date=date,
+            note=" ".join(note.split()) if note and note.strip() else None,
+            previous=previous,
+            **fields,
+        )
+        correction = replace(correction, label=curation.describe(correction, self.names()))
+        self._write_curation(curation.to_triples(correction), "correct")
+        return correction
+
+    def undo(self, number: int | str) -> Correction:
+        """Undo a correction (by its number or IRI): it stays on record, marked undone by
+        whom and when, and is no longer applied."""
+        wanted = str(number).strip().rsplit("/", 1)[-1]
+        found = next((c for c in self.corrections() if str(c.number) == wanted), None)
+        if found is None:
+            raise InputError(
+                f"undo {number}: no such correction; `policygraph corrections` lists them"
+            )
+        if not found.active:
+            raise InputError(f"undo {number}: already undone ({found.undone} by {found.undone_by})")
+        done = curation.undone(found, self.agent)
+        self._write_curation(curation.to_triples(done), "undo")
+        return done
+
+    def _check_roles(
+        self, kind: str, deal: str, values: tuple[str, ...], actors: Mapping[str, Any]
+    ) -> None:
+        """A payer or payee is a party of the deal (pg:payer and pg:payee are sub-properties
+        of pg:party): name a new one a party first."""
+        if kind not in ("set-payers", "set-payees"):
+            return
+        found = self.deals(deal, actors=actors)
+        if not found:
+            return
+        record = found[0]
+        parties = {a["iri"] for a in record["parties"]}
+        for actor in values:
+            if actor not in parties:
+                name = actors.get(actor, {}).get("label", actor)
+                raise InputError(
+                    f"{kind}: {name} is not a party of {record['label']}; "
+                    "set its parties first (set-parties)"
+                )
+
+    def _write_curation(self, triples: Graph, kind: str) -> None:
+        graph = self.store.graph_triples(str(CURATION))
+        for triple in triples:
+            graph.add(triple)
+        check(graph, kind)
+        self.store.replace_graphs([graph], self._log(kind, [graph]))
+        self._overlay = None
+
+    def _one_article(self, articles: Sequence[str], kind: str) -> str:
+        if len(articles) != 1:
+            raise InputError(f"{kind}: name the one article the evidence sentence is in")
+        return str(self.resolve_article(articles[0])["article"])
+
+    def _sentence(self, article: str, sentence: str | None, kind: str) -> tuple[int, int, str]:
+        """The evidence sentence chosen from the stored article, with its offsets."""
+        text = self.store.graph_triples(article).value(URIRef(article), SDO.articleBody)
+        wanted = " ".join((sentence or "").split())
+        if not wanted:
+            raise InputError(f"{kind}: give the evidence sentence, as the article writes it")
+        start = str(text or "").find(wanted)
+        if start < 0:
+            raise InputError(f"{kind}: the sentence {wanted[:60]!r} is not in that article")
+        return start, start + len(wanted), wanted
+
+    def _previous(self, kind: str, iri: str, actors: Mapping[str, Any]) -> tuple[str, ...]:
+        """What a correction replaces, as it read before it."""
+        if kind in curation.ACTOR_KINDS:
+            field_name = {"retype": "type", "rename": "label", "set-iso": "iso_code"}.get(kind)
+            field_name = field_name or ("wikidata" if kind == "set-wikidata" else None)
+            value = actors[iri].get(field_name) if field_name else None
+            return (str(value),) if value else ()
+        deal = self.deals(iri)
+        if not deal:
+            return ()
+        record = deal[0]
+        if kind in curation.ROLE_KINDS:
+            key = {"party": "parties", "critic": "criticised_by"}.get(
+                curation.ROLE_KINDS[kind], curation.ROLE_KINDS[kind] + "s"
+            )
+            return tuple(a["iri"] for a in record[key])
+        value = {"set-status": record["status"], "set-amount": record["amount"]}.get(kind)
+        if kind == "set-purposes":
+            return tuple(record["purposes"])
+        return (str(value),) if value else ()
+
+    def names(self) -> dict[str, str]:
+        """Every actor's and deal's label by IRI, as users read them (for messages), and the
+        stored labels of those the corrections merged away or deleted."""
+        found = {iri: str(a["label"]) for iri, a in self.raw_actors().items()}
+        found.update({iri: str(a["label"]) for iri, a in self.actors().items()})
+        found.update({str(r["deal"]): str(r["label"]) for r in self.select("deal-claims")})
+        found.update({d["iri"]: d["label"] for d in self.deals()})
+        return found
+
+    def orphans(self) -> list[dict[str, Any]]:
+        """The active corrections whose target no longer exists in the stored graph (after a
+        re-extraction with newer rules, or a removed article), each with what is missing."""
+        overlay = self.overlay()
+        raw = self.raw_actors()
+        deals = {r["deal"] for r in self.select("deal-claims")}
+        articles = {a["article"] for a in self.articles()}
+        return [
+            {**c.record(), "missing": missing}
+            for c, missing in overlay.orphans(raw, deals, articles)
+        ]
+
+    def article_sentences(self, article: str) -> list[dict[str, Any]]:
+        """The sentences of a stored article (named as ``resolve_article`` takes it), as
+        extraction splits them, each with its offsets: what evidence may be chosen from."""
+        row = self.resolve_article(article)
+        graph = self.store.graph_triples(str(row["article"]))
+        node = URIRef(row["article"])
+        standfirst = graph.value(node, SDO.abstract)
+        text = str(graph.value(node, SDO.articleBody) or row["headline"])
+        parsed = rebuild_article(text, str(standfirst) if standfirst else None, Metadata())
+        return [
+            {"start": s.start, "end": s.end, "text": s.text, "part": s.part}
+            for s in parsed.sentences
+        ]
+
+    def changed_deals(self, since: str) -> set[str]:
+        """The deals something changed for since ``since`` (a date or time): reported by an
+        article ingested, re-extracted or removed since, or corrected since."""
+        moment = changes.parse_since(since)
+        graphs = {c["graph"] for c in self.changes(since)}
+        found = {r["deal"] for r in self.deal_rows().claims if r["article"] in graphs}
+        for c in self.corrections():
+            times = [c.time, *([c.undone] if c.undone else [])]
+            recent = moment is None or any(changes.moment(t) >= moment for t in times)
+            if c.kind in curation.DEAL_KINDS and recent:
+                found |= {d for d in (self.overlay().deal(c.target), c.into) if d}
+        return found
+
+    def changes(self, since: str | None = None) -> list[dict[str, Any]]:
+        """The change log from ``since`` (a date or time) on, oldest first."""
+        return changes.records(self.select("changes"), changes.parse_since(since))
+
+    def reextract(self, progress: Callable[[int, int], None] | None = None) -> IngestReport:
+        """Extract every stored article again from its stored text with today's rules, and
+        replace its graph, in one transaction; corrections are kept and applied to the new
+        graphs (``orphans`` reports any whose target the new rules no longer produce)."""
+        stored = []
+        for row in self.articles():
+            graph = self.store.graph_triples(str(row["article"]))
+            stored.append((row, graph))
+        prepared = []
+        for done, (row, graph) in enumerate(stored, start=1):
+            node = URIRef(row["article"])
+            authors = [
+                str(graph.value(a, RDFS.label))
+                for a in sorted(graph.objects(node, SDO.author), key=str)
+            ]
+            standfirst = graph.value(node, SDO.abstract)
+            published = graph.value(node, SDO.datePublished)
+            meta = Metadata(
+                parse_date(str(published)) if published else None,
+                str(row["url"]) if row.get("url") else None,
+                None,
+                str(row["source"]) if row.get("source") else None,
+            )
+            article = rebuild_article(
+                str(graph.value(node, SDO.articleBody) or row["headline"]),
+                str(standfirst) if standfirst else None,
+                meta,
+                " and ".join(authors) or None,
+                str(row["outlet"]) if row.get("outlet") else None,
+            )
+            source = str(row.get("source") or row["article"])
+            prepared.append(self._prepare(self.extract_article(article, source), source))
+            if progress:
+                progress(done, len(stored))
+        return self.write(prepared, "reextract")
 
     def deals(
         self,
@@ -404,9 +750,11 @@ class PolicyGraph:
             )
             latest = history[-1]
             latest_article = latest["article"]
-            amounts = [a for art, a in record["amounts"] if art == latest_article] or [
-                a for _, a in record["amounts"]
-            ]
+            amounts = (
+                [a for art, a in record["amounts"] if art == CURATED]
+                or [a for art, a in record["amounts"] if art == latest_article]
+                or [a for _, a in record["amounts"]]
+            )
             roles = record["roles"]
             out.append(
                 {
@@ -463,7 +811,11 @@ class PolicyGraph:
 
     def statements(self, speaker: str | None = None) -> list[dict[str, Any]]:
         """Who said what, with the sentence and article."""
-        return self.select("statements", speaker=URIRef(speaker) if speaker else None)
+        overlay = self.overlay()
+        if overlay.empty:
+            return self.select("statements", speaker=URIRef(speaker) if speaker else None)
+        rows = overlay.apply_statements(self.select("statements"), "speaker")
+        return [r for r in rows if speaker is None or r["speaker"] == speaker]
 
     def articles(self) -> list[dict[str, Any]]:
         """Every ingested article."""
@@ -494,29 +846,48 @@ class PolicyGraph:
         articles say of the same actors and deals stays). Returns the article's record."""
         article = self.resolve_article(name)
         size = self.select("article-size", article=URIRef(article["article"]))
-        self.store.drop_graphs([str(article["article"])])
+        name = str(article["article"])
+        self.store.drop_graphs([name], self._log("remove", [], [name]))
+        self._overlay = None
         return {**article, "triples": size[0]["triples"] if size else 0}
 
     def articles_mentioning(self, actor: str) -> list[dict[str, Any]]:
         """The articles that mention one actor (IRI), newest first, with their words for it."""
-        return self.select("actor-articles", actor=URIRef(actor))
+        rows = []
+        for stored in self.overlay().sources(actor):
+            rows += [
+                {**r, "actor": actor} for r in self.select("actor-articles", actor=URIRef(stored))
+            ]
+        rows.sort(key=lambda r: str(r["headline"]))
+        return sorted(rows, key=lambda r: str(r["date"] or ""), reverse=True)
 
-    def export(self, fmt: str = "trig") -> str:
+    def export(self, fmt: str = "trig", raw: bool = False) -> str:
         """The whole store serialised: ``trig``, ``nquads`` and ``jsonld`` keep every article's
-        named graph; ``turtle``, which cannot name graphs, holds their union."""
+        named graph; ``turtle``, which cannot name graphs, holds their union.
+
+        The article graphs have the corrections applied (merged actors and deals under one
+        IRI, corrected facts and roles, deleted ones gone), and the corrections and the change
+        log come in graphs of their own; ``raw`` gives extraction alone, as stored."""
         if fmt not in EXPORT_FORMATS:
             raise InputError(f"export: unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+        quads: Iterable[tuple[Any, Any, Any, URIRef]] = self.store.quads()
+        if raw:
+            quads = (q for q in quads if q[3] not in (CURATION, CHANGES))
+        else:
+            overlay = self.overlay()
+            if not overlay.empty:
+                quads = overlay.apply_quads(list(quads), self.actors(), CURATION, CHANGES)
         if fmt == "turtle":
             union = Graph()
             for prefix, namespace in PREFIXES.items():
                 union.bind(prefix, namespace)
-            for s, p, o, _ in self.store.quads():
+            for s, p, o, _ in quads:
                 union.add((s, p, o))
             return union.serialize(format="turtle")
         dataset = Dataset()
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
-        for s, p, o, g in self.store.quads():
+        for s, p, o, g in quads:
             dataset.graph(g).add((s, p, o))
         with warnings.catch_warnings():
             # rdflib 7.6's own dataset serialisers call its deprecated Dataset.contexts() & co.
@@ -536,17 +907,25 @@ class PolicyGraph:
         actors = self.actors() if actors is None else actors
         rows = self.deal_rows() if rows is None else rows
         edges = network.deal_edges(rows.claims, rows.roles, rows.evidence)
-        edges += network.said_edges(self.select("said-edges"))
+        said = self.overlay().apply_statements(self.select("said-edges"), "source", "target")
+        edges += network.said_edges([r for r in said if r["source"] != r["target"]])
         return network.build(actors.values(), edges)
 
     def resolve_actor(self, name: str) -> str:
         """The IRI of the actor named by IRI (or prefixed name), ISO code, label or mention
         (case-insensitive)."""
         wanted = expand(name.strip()).casefold()
-        for iri, actor in self.actors().items():
-            names = [iri, actor["label"], actor["iso_code"] or "", *actor["mentions"]]
-            if wanted in (n.casefold() for n in names):
-                return iri
+        actors = self.actors()
+        # an IRI first, then a label, a code, and only then a word some article used for it
+        for names in (
+            lambda iri, a: [iri],
+            lambda iri, a: [a["label"]],
+            lambda iri, a: [a["iso_code"] or ""],
+            lambda iri, a: a["mentions"],
+        ):
+            for iri, actor in actors.items():
+                if wanted in (n.casefold() for n in names(iri, actor)):
+                    return iri
         raise InputError(f"actor {name!r}: not found; `policygraph entities` lists them")
 
 

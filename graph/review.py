@@ -45,12 +45,12 @@ from rdflib.term import Node
 
 from graph.article import MAX_BYTES, Metadata, decode_text, parse_date, parse_url
 from graph.core import IngestReport, PolicyGraph, Prepared
-from graph.errors import InputError, ValidationError
+from graph.errors import InputError, PolicyGraphError, ValidationError
 from graph.model import Actor, Article, Deal, Evidence, Extraction, Sentence, Statement
 from graph.rdf import deal_label, to_graph
 from graph.validate import check, violations
 from graph.view import TYPE_COLOURS, UNKNOWN_TYPE, readable
-from graph.vocab import prefixed
+from graph.vocab import actor_iri, deal_iri, prefixed
 
 PASTED = "pasted text"
 DATE_INPUT = "date"
@@ -372,12 +372,56 @@ def review_inputs(
 # --- writing ----------------------------------------------------------------------------
 
 
-def commit(target: PolicyGraph | str | None, reviews: Sequence[Review]) -> IngestReport:
-    """Write reviewed articles in one transaction, all or none, through ``PolicyGraph.write``.
+def fix_targets(reviews: Sequence[Review]) -> tuple[dict[str, str], dict[str, str]]:
+    """What the analyst can fix before committing: the reviewed articles' actors and deals,
+    IRI to label, as they will be named in the store."""
+    actors: dict[str, str] = {}
+    deals: dict[str, str] = {}
+    for item in reviews:
+        extraction = item.extraction
+        for actor in extraction.actors:
+            actors[str(actor_iri(actor.key))] = f"{actor.label} ({actor.type})"
+        for deal in extraction.deals:
+            iri = deal_iri([str(actor_iri(k)) for k in deal.parties], deal.distinction)
+            deals[str(iri)] = deal_label(deal, extraction)
+    return actors, deals
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A correction the analyst made in the review, applied right after the commit."""
+
+    kind: str
+    target: str
+    values: tuple[str, ...] = ()
+    date: str | None = None
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "values": list(self.values),
+            "date": self.date,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Fix:
+        return cls(state["kind"], state["target"], tuple(state["values"]), state.get("date"))
+
+
+def commit(
+    target: PolicyGraph | str | None,
+    reviews: Sequence[Review],
+    fixes: Sequence[Fix] = (),
+) -> IngestReport:
+    """Write reviewed articles in one transaction, all or none, through ``PolicyGraph.write``,
+    then the analyst's ``fixes`` as corrections (kept apart from the article graphs, as every
+    correction is), while the store is still held for writing.
 
     ``target`` is a ``PolicyGraph`` (open for writing) or a store location, opened for writing
     only while the graphs are written. A review with a SHACL violation refuses the whole
-    commit with one line, and the store is left as it was.
+    commit with one line, and the store is left as it was. A fix is checked as every
+    correction is; one that is refused is one line, and the articles stay written.
     """
     if not reviews:
         raise InputError("nothing to commit: review an article first")
@@ -393,9 +437,23 @@ def commit(target: PolicyGraph | str | None, reviews: Sequence[Review]) -> Inges
         check(review.graph, review.source)
     prepared = [Prepared(r.source, r.extraction, r.graph) for r in reviews]
     if isinstance(target, PolicyGraph):
-        return target.write(prepared)
+        return _write(target, prepared, fixes)
     with PolicyGraph.open(target, "write") as pg:
-        return pg.write(prepared)
+        return _write(pg, prepared, fixes)
+
+
+def _write(pg: PolicyGraph, prepared: list[Prepared], fixes: Sequence[Fix]) -> IngestReport:
+    report = pg.write(prepared)
+    for number, fix in enumerate(fixes, start=1):
+        try:
+            pg.correct(fix.kind, fix.target, fix.values, date=fix.date)
+        except PolicyGraphError as error:
+            raise InputError(
+                f"the articles were written, but fix {number} of {len(fixes)} was refused "
+                f"({error}); correct it on the Actor or Deals page"
+            ) from None
+    report.fixes = len(fixes)
+    return report
 
 
 def commit_message(report: IngestReport) -> str:
@@ -405,9 +463,12 @@ def commit_message(report: IngestReport) -> str:
     'Wrote 0 triples from 0 articles'
     """
     triples, articles = report.triples, len(report.articles)
+    fixed = (
+        f" and {report.fixes} correction{'' if report.fixes == 1 else 's'}" if report.fixes else ""
+    )
     return (
         f"Wrote {triples} triple{'' if triples == 1 else 's'} "
-        f"from {articles} article{'' if articles == 1 else 's'}"
+        f"from {articles} article{'' if articles == 1 else 's'}{fixed}"
     )
 
 

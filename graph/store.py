@@ -175,6 +175,14 @@ class Changed:
         return cls(graph.identifier, graph_to_ntriples(graph), graph)
 
 
+def _log_text(log: Graph | None) -> list[str]:
+    """The update that adds a change log's records to its named graph (none if no log)."""
+    if log is None or not len(log):
+        return []
+    name = URIRef(log.identifier)
+    return [f"INSERT DATA {{ GRAPH {name.n3()} {{\n{graph_to_ntriples(log)}}} }}"]
+
+
 def _insert_text(items: Iterable[tuple[URIRef, str]]) -> str:
     parts = []
     for name, body in items:
@@ -215,19 +223,33 @@ class Store:
         """Run a SPARQL 1.1 update, all or nothing."""
         raise NotImplementedError
 
-    def replace_graphs(self, graphs: list[Graph]) -> None:
-        """Replace each named graph by the given one, in one transaction."""
-        self.write_changed([Changed.of(graph) for graph in graphs])
+    def replace_graphs(self, graphs: list[Graph], log: Graph | None = None) -> None:
+        """Replace each named graph by the given one, in one transaction; ``log``'s triples
+        (the change log's records of this write) are added to its graph in the same one."""
+        self.write_changed([Changed.of(graph) for graph in graphs], log)
 
-    def drop_graphs(self, names: list[str]) -> None:
-        """Remove named graphs, in one transaction."""
+    def drop_graphs(self, names: list[str], log: Graph | None = None) -> None:
+        """Remove named graphs (and add ``log`` to its graph), in one transaction."""
         if names:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH {_sparql_term(URIRef(n))}" for n in names))
+            drops = [f"DROP SILENT GRAPH {_sparql_term(URIRef(n))}" for n in names]
+            self.update(" ;\n".join(drops + _log_text(log)))
 
-    def write_changed(self, changed: list[Changed]) -> None:
-        """Replace each named graph by its new N-Triples, in one transaction."""
+    def write_changed(self, changed: list[Changed], log: Graph | None = None) -> None:
+        """Replace each named graph by its new N-Triples (and add ``log`` to its graph), in one
+        transaction."""
         if changed:
-            self.update(_insert_text((c.name, c.ntriples) for c in changed))
+            self.update(
+                " ;\n".join([_insert_text((c.name, c.ntriples) for c in changed), *_log_text(log)])
+            )
+
+    def graph_triples(self, name: str) -> Graph:
+        """The triples of one named graph, as rdflib terms (an empty graph if there is none)."""
+        query = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+        table = self.select(query, {"g": URIRef(name)})
+        graph = Graph(identifier=URIRef(name))
+        for row in table.rows:
+            graph.add(tuple(_to_rdflib(row[c]) for c in ("s", "p", "o")))  # type: ignore[arg-type]
+        return graph
 
     def graph_names(self) -> list[str]:
         """The names of every named graph."""
@@ -481,6 +503,13 @@ class EmbeddedStore(Store):
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
 
+    def graph_triples(self, name: str) -> Graph:
+        graph = Graph(identifier=URIRef(name))
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            terms = (quad.subject, quad.predicate, quad.object)
+            graph.add(tuple(_ox_to_rdflib(term) for term in terms))  # type: ignore[arg-type]
+        return graph
+
     def snapshot(self) -> ox.Store:
         copy = ox.Store()
         copy.bulk_extend(
@@ -649,15 +678,17 @@ class RemoteStore(Store):
         self.guard(update)
         self._post(self.update_url, {"update": prefix_block() + update}, "*/*", update)
 
-    def write_changed(self, changed: list[Changed]) -> None:
-        """Replace each named graph by its new N-Triples, in one update; when the server takes
-        the update but gives no answer in time, look whether the graphs are there now before
-        saying anything: a write that landed is no failure, and one that may still land is
-        reported as unknown, never as failed."""
+    def write_changed(self, changed: list[Changed], log: Graph | None = None) -> None:
+        """Replace each named graph by its new N-Triples (and add ``log``), in one update; when
+        the server takes the update but gives no answer in time, look whether the graphs are
+        there now before saying anything: a write that landed is no failure, and one that may
+        still land is reported as unknown, never as failed."""
         if not changed:
             return
         try:
-            self.update(_insert_text((c.name, c.ntriples) for c in changed))
+            self.update(
+                " ;\n".join([_insert_text((c.name, c.ntriples) for c in changed), *_log_text(log)])
+            )
         except NoAnswer:
             landed = self._holds([c.graph for c in changed])
             if landed:
@@ -674,13 +705,7 @@ class RemoteStore(Store):
         """Whether the store holds exactly these graphs (None if it cannot be asked)."""
         try:
             for graph in graphs:
-                table = self.select(
-                    "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
-                    {"g": URIRef(graph.identifier)},
-                )
-                stored = Graph()
-                for row in table.rows:
-                    stored.add(tuple(_to_rdflib(row[c]) for c in ("s", "p", "o")))  # type: ignore[arg-type]
+                stored = self.graph_triples(str(graph.identifier))
                 if not isomorphic(_canonical(stored), _canonical(graph)):
                     return False
         except StoreError:

@@ -39,6 +39,7 @@ import networkx as nx
 
 from graph import network
 from graph.core import to_csv
+from graph.curation import Correction, describe
 from graph.errors import InputError
 from graph.model import ACTOR_TYPES, STATUSES
 from graph.network import EDGE_KINDS
@@ -1443,3 +1444,94 @@ def node_names(graph: nx.MultiDiGraph, within: Iterable[str] | None = None) -> d
     nodes = graph.nodes if within is None else [n for n in within if n in graph]
     named = {node: _label(graph, node) for node in nodes}
     return dict(sorted(named.items(), key=lambda item: (item[1].casefold(), item[0])))
+
+
+# --- curation ------------------------------------------------------------------------------
+
+CORRECTION_COLUMNS = ["id", "change", "state", "agent", "time", "note"]
+
+
+def correction_rows(
+    records: Iterable[Mapping[str, Any]],
+    orphans: Iterable[Mapping[str, Any]],
+    names: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Corrections as the Curation page and ``policygraph corrections`` list them: what each
+    does in words, and whether it is active, undone, or orphaned (its target is gone)."""
+    missing = {o["id"]: o["missing"] for o in orphans}
+    rows = []
+    for record in records:
+        state = "undone" if record["undone"] else "active"
+        if record["id"] in missing:
+            gone = missing[record["id"]]
+            state = f"orphaned ({prefixed(gone) or gone} is gone)"
+        label = record.get("label") or describe(
+            Correction(
+                number=record["id"],
+                kind=record["kind"],
+                target=record["target"],
+                agent=record["agent"],
+                time=record["time"],
+                into=record["into"],
+                values=tuple(record["values"]),
+                date=record["date"],
+            ),
+            names,
+        )
+        time = str(record["time"])[:19].replace("T", " ")
+        rows.append({**record, "change": label, "state": state, "time": time})
+    return rows
+
+
+def undoable(rows: Iterable[Mapping[str, Any]]) -> dict[int, str]:
+    """The corrections that can still be undone, number to what a person reads."""
+    return {
+        int(row["id"]): f"{row['id']}: {row['change']}"
+        for row in rows
+        if not str(row["state"]).startswith("undone")
+    }
+
+
+def sentence_choices(sentences: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """An article's sentences to pick an added deal's evidence from: text to a shortened line."""
+    return {
+        str(s["text"]): (str(s["text"]) if len(s["text"]) <= 120 else str(s["text"])[:117] + "…")
+        for s in sentences
+    }
+
+
+def deal_fixes(
+    deal: str, status: str, payers: Sequence[str], payees: Sequence[str], delete: bool
+) -> list[dict[str, Any]]:
+    """The Ingest review's fixes of one deal, as ``graph.review.Fix`` states: a status (as
+    of today), payers and payees when given, or its deletion."""
+    if delete:
+        return [{"kind": "delete-deal", "target": deal, "values": [], "date": None}]
+    fixes = []
+    if status:
+        fixes.append({"kind": "set-status", "target": deal, "values": [status], "date": None})
+    if payers:
+        fixes.append({"kind": "set-payers", "target": deal, "values": list(payers), "date": None})
+    if payees:
+        fixes.append({"kind": "set-payees", "target": deal, "values": list(payees), "date": None})
+    return fixes
+
+
+def actor_fixes(actor: str, name: str, kind: str, delete: bool) -> list[dict[str, Any]]:
+    """The Ingest review's fixes of one actor: a new name, a type, or its deletion."""
+    if delete:
+        return [{"kind": "delete-actor", "target": actor, "values": [], "date": None}]
+    fixes = []
+    if name.strip():
+        fixes.append({"kind": "rename", "target": actor, "values": [name.strip()], "date": None})
+    if kind:
+        fixes.append({"kind": "retype", "target": actor, "values": [kind], "date": None})
+    return fixes
+
+
+def fix_line(fix: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """A queued fix in one line."""
+    values = ", ".join(names.get(v, v) for v in fix["values"])
+    return f"{fix['kind']} {names.get(fix['target'], fix['target'])}" + (
+        f" → {values}" if values else ""
+    )

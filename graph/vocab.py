@@ -52,6 +52,8 @@ class PG(DefinedNamespace):
     Evidence: URIRef
     DealStatus: URIRef  # skos:ConceptScheme
     DealPurpose: URIRef  # skos:ConceptScheme
+    Correction: URIRef  # an analyst's correction (prov:Activity), in graph id:curation
+    Change: URIRef  # one write's record in the change log (prov:Activity), in id:changes
 
     # actor properties
     isoCode: URIRef
@@ -81,6 +83,28 @@ class PG(DefinedNamespace):
     # evidence properties
     startOffset: URIRef
     endOffset: URIRef
+
+    # correction properties
+    correctionKind: URIRef
+    sequence: URIRef
+    target: URIRef
+    into: URIRef
+    newValue: URIRef
+    previousValue: URIRef
+    inArticle: URIRef
+    undoneBy: URIRef
+    newPayer: URIRef
+    newPayee: URIRef
+    newStatus: URIRef
+    sentence: URIRef
+    sentenceStart: URIRef
+    sentenceEnd: URIRef
+
+    # change log properties
+    changeKind: URIRef
+    changedGraph: URIRef
+    triplesAdded: URIRef
+    triplesRemoved: URIRef
 
 
 class STATUS(DefinedNamespace):
@@ -121,6 +145,8 @@ class PURPOSE(DefinedNamespace):
 
 
 ID = Namespace(BASE + "id/")
+CURATION = ID["curation"]  # the named graph of the analysts' corrections
+CHANGES = ID["changes"]  # the named graph of the change log
 WD = Namespace("http://www.wikidata.org/entity/")
 WD_PAGE = Namespace("https://www.wikidata.org/wiki/")
 
@@ -227,6 +253,21 @@ def deal_iri(party_keys: list[str], distinction: str | None = None) -> URIRef:
     """
     parts = sorted(set(party_keys))
     return ID["deal/" + (digest(*parts, f"#{distinction}") if distinction else digest(*parts))]
+
+
+def correction_iri(number: int) -> URIRef:
+    """The IRI of the ``number``-th correction (``id:correction/3``)."""
+    return ID[f"correction/{number}"]
+
+
+def agent_iri(name: str) -> URIRef:
+    """The IRI of the person a correction or change is attributed to (a ``prov:Agent``)."""
+    return ID["agent/" + slug(name)]
+
+
+def change_iri(time: str, graph: str, kind: str) -> URIRef:
+    """The IRI of one change-log record: a write's kind, time and named graph."""
+    return ID["change/" + digest(time, graph, kind)]
 
 
 def status_iri(name: str) -> URIRef:

@@ -8,7 +8,7 @@ itself, ``bench.render``, only reports).
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,8 +43,12 @@ def deals(store: Path) -> list[dict]:
 
 
 def _dump(store: Path) -> list[str]:
+    """The store's extracted graph, and how many change-log records each graph has (the log
+    records when each write was made, so two runs differ there by design)."""
     with PolicyGraph.open(str(store)) as graph:
-        return sorted(line for line in graph.export("nquads").splitlines() if line)
+        lines = sorted(line for line in graph.export("nquads", raw=True).splitlines() if line)
+        logged = sorted(Counter(c["graph"] for c in graph.changes()).items())
+    return lines + [f"{name} {count}" for name, count in logged]
 
 
 def _graphs(store: Path) -> Iterator[Graph]:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SAMPLE = ROOT / "samples" / "000_70e03d7c78804526.txt"
+MELONI = ROOT / "tests" / "data" / "dev" / "dev05_eu_tunisia_2023.txt"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
@@ -48,6 +49,13 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli = Path(sys.executable).with_name("policygraph")
     subprocess.run(
         [str(cli), "--store", str(store), "ingest", str(SAMPLE), "--date", "2024-11-18"],
+        check=True,
+        capture_output=True,
+    )
+    # a second article naming the Italian prime minister as it should be spelt: the sample
+    # misspells her, so the Curation page has a probable merge to offer
+    subprocess.run(
+        [str(cli), "--store", str(store), "ingest", str(MELONI), "--date", "2023-07-16"],
         check=True,
         capture_output=True,
     )
@@ -244,6 +252,38 @@ def test_browser_ingest_page_shows_markup_as_text_then_commits(page, dashboard):
     _shot(page, "deals-markup-evidence")
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == []
+
+
+def test_browser_curation_merges_the_two_melonis_then_the_deals_page_fixes_a_payee(page, dashboard):
+    page.goto(dashboard + "/curation")
+    page.get_by_text("Probable merges").wait_for()
+    proposal = _shown_text(page, "Georgia Meloni")
+    proposal.wait_for()
+    assert _shown_text(page, "Giorgia Meloni").count() > 0
+    _shot(page, "curation-proposal")
+    page.get_by_role("button", name="Merge", exact=True).first.click()
+    _shown_text(page, "merge-actors").wait_for()
+    _wait_for_grid(page, "merge-actors")
+    _shot(page, "curation-merged")
+
+    page.goto(dashboard + "/deals")
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Evidence for")
+    picker.click()
+    page.keyboard.type("United Kingdom – Iraq")
+    page.get_by_role("option").filter(has_text="United Kingdom – Iraq").first.click()
+    page.get_by_text("Correct…").click()
+    page.get_by_role("tab", name="Roles").click()
+    payees = page.locator("[data-testid='stMultiSelect']").filter(has_text="Payees").first
+    payees.click()
+    page.keyboard.type("Iraq")
+    page.get_by_role("option").filter(has_text="Iraq").first.click()
+    page.keyboard.press("Escape")
+    _at_rest(page)
+    page.get_by_role("button", name="Set roles").click()
+    _shown_text(page, "set-payees United Kingdom – Iraq").wait_for()
+    _wait_for_grid(page, "United Kingdom → Iraq")
+    _shot(page, "deals-payee-fixed")
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -63,10 +63,11 @@ def run(*args: object, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
 
 
-def dump(store: Path) -> list[str]:
-    """The store's exact state: its N-Quads export, sorted."""
+def dump(store: Path, raw: bool = False) -> list[str]:
+    """The store's exact state: its N-Quads export, sorted; ``raw``: the article graphs
+    alone, without the change log (which records when each write was made)."""
     with PolicyGraph.open(str(store), "read") as pg:
-        return sorted(line for line in pg.export("nquads").splitlines() if line)
+        return sorted(line for line in pg.export("nquads", raw=raw).splitlines() if line)
 
 
 def one_error_line(result: Result) -> str:
@@ -169,11 +170,14 @@ def test_cli_ingest_several_files_writes_them_all(
 def test_cli_reingesting_an_article_replaces_it(
     store: Path, files: dict[str, Path], fake_extractor: list
 ) -> None:
-    before = dump(store)
+    before = dump(store, raw=True)
 
     assert run("--store", store, "ingest", files["later"], "--date", "2024-12-02").exit_code == 0
 
-    assert dump(store) == before
+    assert dump(store, raw=True) == before
+    with PolicyGraph.open(str(store)) as pg:
+        again = pg.changes()[-1]
+    assert (again["kind"], again["added"], again["removed"]) == ("ingest", 0, 0)
 
 
 def test_cli_store_option_and_environment_variable_choose_the_same_store(
@@ -274,8 +278,11 @@ def test_cli_export_in_every_format(store: Path, fmt: str, rdflib_format: str) -
         warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's parsers use its old API
         parsed.parse(data=result.stdout, format=rdflib_format)
     graphs = [g for g in parsed.graphs() if len(g)]
-    assert len(graphs) == 2  # one named graph per article, nothing in the default graph
-    assert all(g.identifier.startswith("https://w3id.org/policygraph/id/article/") for g in graphs)
+    # one named graph per article and the change log, nothing in the default graph
+    names = sorted(str(g.identifier) for g in graphs)
+    assert names[-1] == "https://w3id.org/policygraph/id/changes"
+    assert all(n.startswith("https://w3id.org/policygraph/id/article/") for n in names[:-1])
+    assert len(names) == 3
     assert sum(len(g) for g in graphs) == len(dump(store))
 
 
@@ -1063,8 +1070,8 @@ def test_cli_utf16_with_a_byte_order_mark_is_read(
 
     assert as_utf16.exit_code == as_utf8.exit_code == 0, as_utf16.output
     assert fake_extractor[0].text == fake_extractor[1].text
-    same = [line.replace("bom16.txt", "sample.txt") for line in dump(tmp_path / "a")]
-    assert same == dump(tmp_path / "b")  # but for the file's name
+    same = [line.replace("bom16.txt", "sample.txt") for line in dump(tmp_path / "a", raw=True)]
+    assert same == dump(tmp_path / "b", raw=True)  # but for the file's name
 
 
 @pytest.mark.parametrize(
@@ -1249,13 +1256,17 @@ def test_cli_remove_takes_away_one_article_and_only_it(store: Path, by: str) -> 
         "article": gone["article"],
         "prefixed": "id:" + gone["article"].split("/id/", 1)[1],
     }[by]
-    others = [line for line in dump(store) if not line.endswith(f"<{gone['article']}> .")]
+    others = [line for line in dump(store, raw=True) if not line.endswith(f"<{gone['article']}> .")]
 
     result = run("--store", store, "remove", name)
 
     assert result.exit_code == 0, result.output
     assert f"removed {gone['headline']}: " in result.stderr
-    assert dump(store) == others  # the other article's graph is exactly as it was
+    assert dump(store, raw=True) == others  # the other article's graph is exactly as it was
+    with PolicyGraph.open(str(store)) as pg:
+        logged = pg.changes()[-1]
+    assert (logged["kind"], logged["graph"], logged["added"]) == ("remove", gone["article"], 0)
+    assert logged["removed"] > 0
     assert [
         row["article"] for row in json.loads(run("--store", store, "articles", "-f", "json").stdout)
     ] == [kept["article"]]

@@ -26,6 +26,7 @@ PAGES = [
     "screens/actor.py",
     "screens/sparql.py",
     "screens/ingest.py",
+    "screens/curation.py",
 ]
 ID = "https://w3id.org/policygraph/id/"
 UK, TR = ID + "actor/country/GB", ID + "actor/country/TR"
@@ -541,3 +542,161 @@ def test_dashboard_command_binds_loopback_with_statistics_off_from_any_directory
     finally:
         process.terminate()
         process.wait(20)
+
+
+# --- curation: the Correct… forms, the Curation page, undo ---------------------------------
+
+
+@pytest.fixture
+def writable(seed_like_store: Path, dashboard_on: Callable[[Path], Path], tmp_path: Path) -> Path:
+    """A copy of the seed store the test may correct."""
+    import shutil
+
+    return dashboard_on(Path(shutil.copytree(seed_like_store, tmp_path / "store")))
+
+
+def _actor_page(iri: str) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD / "screens/actor.py"), default_timeout=60)
+    at.query_params["actor"] = iri.split("/actor/", 1)[1]
+    return at.run()
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    """Press a form's submit button by its label."""
+    [button] = [b for b in at.button if b.label == label]
+    return button.click().run()
+
+
+def test_actor_page_rename_form_writes_a_correction_undone_on_the_curation_page(writable: Path):
+    at = _actor_page(TR)
+    at.text_input(key=f"rename_value_{TR}").set_value("Türkiye")
+    at.text_input(key=f"rename_note_{TR}").set_value("its own name")
+    at = _submit(at, "Rename")
+    assert not at.exception and not at.error
+    assert any("rename Turkey → Türkiye" in s.value for s in at.success)
+    assert "Türkiye" in [h.value for h in at.subheader]
+    with PolicyGraph.open(str(writable)) as graph:
+        assert graph.actors()[TR]["label"] == "Türkiye"
+        [made] = graph.corrections()
+    assert made.note == "its own name"
+
+    page = _page("screens/curation.py")
+    table = page.dataframe[0].value
+    assert table["change"].tolist() == ["rename Turkey → Türkiye"]
+    assert table["state"].tolist() == ["active"]
+    page.selectbox(key="curation_undo_pick").set_value(1).run()
+    [undo] = [b for b in page.button if b.label == "Undo"]
+    page = undo.click().run()
+    assert not page.exception and not page.error
+    assert page.dataframe[0].value["state"].tolist() == ["undone"]
+    with PolicyGraph.open(str(writable)) as graph:
+        assert graph.actors()[TR]["label"] == "Turkey"
+
+
+def test_actor_page_merge_form_folds_one_actor_into_another(writable: Path):
+    at = _actor_page(PM)
+    at.selectbox(key=f"merge_value_{PM}").set_value(UK)
+    at = _submit(at, "Merge")
+    assert not at.exception and not at.error
+    with PolicyGraph.open(str(writable)) as graph:
+        actors = graph.actors()
+        statements = graph.statements()
+    assert PM not in actors and {s["speaker"] for s in statements} == {UK}
+
+
+def test_deals_page_roles_form_fixes_a_payee(writable: Path):
+    at = _page("screens/deals.py")
+    deal = _deal_iri_of(at, "United Kingdom – Turkey")
+    at.selectbox(key="deals_pick").set_value(deal).run()
+    at.multiselect(key=f"set-payers_{deal}").set_value([TR])
+    at.multiselect(key=f"set-payees_{deal}").set_value([UK])
+    at = _submit(at, "Set roles")  # the payment went the other way
+    assert not at.exception and not at.error
+    row = at.dataframe[0].value.set_index("label").loc["United Kingdom – Turkey"]
+    assert row["payer → payee"] == "Turkey → United Kingdom"
+    with PolicyGraph.open(str(writable)) as graph:
+        assert [(c.kind, c.values) for c in graph.corrections()] == [
+            ("set-payers", (TR,)),
+            ("set-payees", (UK,)),
+        ]
+    at.multiselect(key=f"set-payees_{deal}").set_value([UK, IT])
+    at = _submit(at, "Set roles")
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "set-payees: Italy is not a party of United Kingdom – Turkey; set its parties first "
+        "(set-parties)"
+    ]
+
+
+def test_deals_page_status_form_and_changed_since(writable: Path):
+    at = _page("screens/deals.py")
+    deal = _deal_iri_of(at, "Italy – Tunisia")
+    at.selectbox(key="deals_pick").set_value(deal).run()
+    at.selectbox(key=f"status_value_{deal}").set_value("suspended")
+    at = _submit(at, "Set status")
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value.set_index("label")
+    assert table.loc["Italy – Tunisia", "status"] == "suspended"
+
+    import datetime as dt
+
+    at.date_input(key="deals_changed").set_value(dt.date.today()).run()
+    assert at.dataframe[0].value["label"].tolist() == ["Italy – Tunisia"]
+
+
+def test_deals_page_bad_correction_is_one_error_and_writes_nothing(writable: Path):
+    at = _page("screens/deals.py")
+    deal = _deal_iri_of(at, "Italy – Tunisia")
+    at.selectbox(key="deals_pick").set_value(deal).run()
+    before = _triples(writable)
+    at.multiselect(key=f"set-parties_{deal}").set_value([IT])
+    at = _submit(at, "Set roles")
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "set-parties: a deal has at least two parties"
+    ]
+    assert _triples(writable) == before
+
+
+def test_curation_page_adds_a_missed_deal_with_a_sentence_of_the_article(writable: Path):
+    at = _page("screens/curation.py")
+    article = at.selectbox(key="add_deal_article").options[0]
+    at.selectbox(key="add_deal_article").set_value(
+        next(iri for iri, name in _articles(writable).items() if name == article)
+    ).run()
+    sentence = at.selectbox(key="add_deal_sentence").options[-1]
+    at.selectbox(key="add_deal_sentence").set_value(
+        next(s for s in _sentences(writable, at) if s.startswith(sentence.rstrip("…")))
+    )
+    at.multiselect(key="add_deal_parties").set_value([UK, IT])
+    at.multiselect(key="add_deal_payers").set_value([UK])
+    at = _submit(at, "Add deal")
+    assert not at.exception and not at.error
+    with PolicyGraph.open(str(writable)) as graph:
+        added = [d for d in graph.deals() if {p["iri"] for p in d["parties"]} == {UK, IT}]
+    assert len(added) == 1 and [p["iri"] for p in added[0]["payers"]] == [UK]
+
+
+def _articles(location: Path) -> dict[str, str]:
+    with PolicyGraph.open(str(location)) as graph:
+        return {row["article"]: row["headline"] for row in graph.articles()}
+
+
+def _sentences(location: Path, at: AppTest) -> list[str]:
+    picked = at.selectbox(key="add_deal_article").value
+    with PolicyGraph.open(str(location)) as graph:
+        return [s["text"] for s in graph.article_sentences(picked)]
+
+
+def test_curation_page_accepts_a_probable_merge(writable: Path):
+    with PolicyGraph.open(str(writable), "write", agent="ana") as graph:
+        graph.correct(
+            "split-actor", UK, ["Keir Stamer", "Person"], articles=[next(iter(_articles(writable)))]
+        )
+    at = _page("screens/curation.py")
+    assert "Keir Stamer" in _shown(at) and "Keir Starmer" in _shown(at)
+    [merge] = [b for b in at.button if b.label == "Merge"]
+    at = merge.click().run()
+    assert not at.exception and not at.error
+    with PolicyGraph.open(str(writable)) as graph:
+        assert [c.kind for c in graph.corrections()] == ["split-actor", "merge-actors"]
+        assert graph.proposals() == []

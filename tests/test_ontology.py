@@ -23,7 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, SH
 from rdflib.term import Node
 
-from graph.vocab import ACTOR_CLASS, ID, PG, PURPOSE, STATUS
+from graph.vocab import ACTOR_CLASS, CHANGES, CURATION, ID, PG, PURPOSE, STATUS
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -110,8 +110,13 @@ def validate_graph(data: Graph) -> tuple[bool, set[Node], list[str]]:
 
 
 def article_of(graph: Graph) -> Node:
-    """The one article of an example graph: the name of its named graph."""
+    """The name of an example graph's named graph: its one article, or for the curation
+    and change-log examples, which hold no article, ``id:curation`` or ``id:changes``."""
     articles = list(graph.subjects(RDF.type, SDO.NewsArticle))
+    if not articles and (None, RDF.type, PG.Correction) in graph:
+        return CURATION
+    if not articles and (None, RDF.type, PG.Change) in graph:
+        return CHANGES
     assert len(articles) == 1, articles
     return articles[0]
 
@@ -238,6 +243,8 @@ def test_ontology_shapes_parse() -> None:
         [
             "ActorShape",
             "ArticleShape",
+            "ChangeShape",
+            "CorrectionShape",
             "CountryShape",
             "DealShape",
             "EvidenceShape",

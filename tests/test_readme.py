@@ -30,7 +30,7 @@ def _commands() -> dict:
 def _reference_rows() -> dict[str, str]:
     rows = {}
     for line in README.splitlines():
-        match = re.match(r"\| `policygraph ((?:network )?[a-z]+)\b([^`]*)`", line)
+        match = re.match(r"\| `policygraph ((?:network |correct )?[a-z-]+)\b([^`]*)`", line)
         if match:
             rows[match.group(1)] = match.group(2)
     return rows

@@ -9,6 +9,8 @@ import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
 import widgets  # dashboard/widgets.py, blocks the pages share
 
 location, version = widgets.store_header("Actor")
+agent = widgets.agent()
+widgets.flash()
 actors = widgets.load(cache.actors, location, version)
 if not actors:
     st.info("The store holds no actors yet: ingest articles with `policygraph ingest`.")
@@ -40,6 +42,7 @@ for name, value in record["facts"].items():
         st.markdown(f"**{name}**: {view.md_escape(value)}")
 if record["wikidata"]:
     st.link_button("Wikidata", record["wikidata"])
+widgets.correct_actor(location, version, agent, actors[iri], names)
 
 link = {"page": st.column_config.LinkColumn("page", display_text="open")}
 st.markdown(f"**Deals** ({len(record['deals'])})")

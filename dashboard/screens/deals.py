@@ -1,5 +1,7 @@
 """Deals page: the deal tracker, one row per deal, with each deal's history and evidence."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +12,8 @@ import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
 import widgets  # dashboard/widgets.py, blocks the pages share
 
 location, version = widgets.store_header("Deals")
+agent = widgets.agent()
+widgets.flash()
 deals = widgets.load(cache.deals, location, version)
 
 actors = view.deal_actors(deals)
@@ -22,7 +26,11 @@ since, until = widgets.date_filter(
     left, "Reported between", view.reported_span(deals), key="deals_dates"
 )
 paid_only = right.checkbox("Only deals with a payment", key="deals_paid")
+changed_day = right.date_input("Changed since", value=None, key="deals_changed")
 chosen = view.search_deals(view.filter_deals(deals, statuses, actor), text, since, until, paid_only)
+if isinstance(changed_day, dt.date):
+    changed = widgets.load(cache.changed_deals, location, version, changed_day.isoformat())
+    chosen = [deal for deal in chosen if deal["iri"] in changed]
 
 st.dataframe(
     pd.DataFrame(view.deal_rows(chosen), columns=view.DEAL_COLUMNS),
@@ -48,6 +56,8 @@ if picked:
         st.markdown(f"**{name}**: {view.md_escape(value)}")
     for party in deal["parties"]:
         st.markdown(f"[{view.md_escape(party['label'])}]({view.actor_link(party['iri'])})")
+    actor_names = view.actor_names(widgets.load(cache.actors, location, version))
+    widgets.correct_deal(location, agent, deal, actor_names, {d["iri"]: d["label"] for d in deals})
     st.markdown("**Status history**")
     st.vega_lite_chart(view.status_timeline(deal), width="stretch")
     st.dataframe(record["history"], hide_index=True, width="stretch")

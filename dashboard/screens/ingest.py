@@ -5,6 +5,7 @@ import streamlit as st
 
 from graph import view
 from graph.errors import PolicyGraphError
+from graph.model import ACTOR_TYPES, STATUSES
 
 import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
 import widgets  # dashboard/widgets.py, blocks the pages share
@@ -66,11 +67,41 @@ if reviews:
             )
     if blocked:
         st.warning("Commit is off: the SHACL violations above must be fixed first.")
+    fixes = state.setdefault("ingest_fixes", [])
+    actors, deals = cache.ingest_fix_targets(reviews)
+    with st.expander(f"Fix before committing ({len(fixes)} queued)"):
+        with st.form("ingest_fix_deal"):
+            deal = st.selectbox("Deal", list(deals), format_func=deals.get, key="fix_deal")
+            status = st.selectbox("Status", ["", *STATUSES], key="fix_status")
+            payers = st.multiselect(
+                "Payers", list(actors), format_func=actors.get, key="fix_payers"
+            )
+            payees = st.multiselect(
+                "Payees", list(actors), format_func=actors.get, key="fix_payees"
+            )
+            delete = st.checkbox("Delete this deal", key="fix_delete_deal")
+            if st.form_submit_button("Queue deal fix") and deal:
+                fixes += view.deal_fixes(deal, status, payers, payees, delete)
+                st.rerun()
+        with st.form("ingest_fix_actor"):
+            actor = st.selectbox("Actor", list(actors), format_func=actors.get, key="fix_actor")
+            name = st.text_input("Rename to", key="fix_rename")
+            kind = st.selectbox("Retype as", ["", *ACTOR_TYPES], key="fix_retype")
+            delete = st.checkbox("Delete this actor", key="fix_delete_actor")
+            if st.form_submit_button("Queue actor fix") and actor:
+                fixes += view.actor_fixes(actor, name, kind, delete)
+                st.rerun()
+        for fix in fixes:
+            st.text(view.fix_line(fix, {**actors, **deals}))
+        if fixes and st.button("Clear the fixes", key="ingest_fix_clear"):
+            fixes.clear()
+            st.rerun()
     commit, discard = st.columns(2)
     if commit.button("Commit", type="primary", disabled=blocked, key="ingest_commit"):
         try:
             with st.spinner("Writing to the store…"):
-                state["ingest_done"] = cache.ingest_commit(location, reviews)
+                state["ingest_done"] = cache.ingest_commit(location, reviews, fixes)
+                state.pop("ingest_fixes", None)
         except PolicyGraphError as error:
             st.error(view.md_escape(error))
         else:
@@ -78,5 +109,6 @@ if reviews:
             st.rerun()
     if discard.button("Discard", key="ingest_discard"):
         del state["ingest_reviews"]
+        state.pop("ingest_fixes", None)
         state["ingest_done"] = "Discarded: nothing was written."
         st.rerun()
