@@ -147,11 +147,14 @@ def correct_actor(
                 write(cache.correct, location, agent, "retype", iri, [kind])
         with codes.form(f"codes_{iri}"):
             iso = st.text_input(
-                "ISO 3166 code (empty clears it)", value=record.get("iso_code") or ""
+                "ISO 3166 code (empty clears it)",
+                value=record.get("iso_code") or "",
+                key=f"codes_iso_{iri}",
             )
             qid = st.text_input(
                 "Wikidata QID (empty clears it)",
                 value=str(record.get("wikidata") or "").rsplit("/", 1)[-1],
+                key=f"codes_qid_{iri}",
             )
             if st.form_submit_button("Set codes"):
                 steps = []

@@ -469,12 +469,24 @@ class PolicyGraph:
                 articles = tuple(self.resolve_article(a)["article"] for a in articles)
                 if not articles:
                     raise InputError(f"{kind}: name the articles whose reports are to split off")
+            if kind == "split-deal":
+                reported = {
+                    s["article"] for d in self.deals(iri, actors=actors) for s in d["sources"]
+                }
+                if reported and set(articles) >= reported:
+                    raise InputError(
+                        "split-deal: these are all the articles that report it; name only "
+                        "those that report the other deal"
+                    )
             if kind == "split-actor":
-                kept = actors[iri]
-                label = values[0] if values else ""
-                if not label.strip():
+                label = " ".join(values[0].split()) if values else ""
+                if not label:
                     raise InputError("split-actor: give the new actor's name")
-                values = (label, values[1] if len(values) > 1 else kept["type"])
+                new_type = values[1] if len(values) > 1 else actors[iri]["type"]
+                if new_type not in curation.ACTOR_TYPES:
+                    raise InputError(f"split-actor: {new_type!r} is no actor type")
+                fields["new_type"] = new_type
+                values = (label,)
             if kind == "set-status":
                 date = (parse_date(date) or datetime.now(UTC).date()).isoformat()
             previous = self._previous(kind, iri, actors)

@@ -38,6 +38,7 @@ from graph.errors import InputError
 from graph.model import ACTOR_TYPES, PURPOSES, STATUSES
 from graph.vocab import (
     ACTOR_CLASS,
+    CLASS_ACTOR_TYPE,
     CURATION,
     PG,
     PREFIXES,
@@ -104,6 +105,7 @@ class Correction:
     payees: tuple[str, ...] = ()
     evidence: tuple[int, int, str] | None = None
     status: str | None = None  # add-deal: the status the sentence gives it
+    new_type: str | None = None  # split-actor: the new actor's type
     label: str | None = None  # the correction in words, as it read when it was made
     undone: str | None = None  # when it was undone
     undone_by: str | None = None
@@ -212,6 +214,8 @@ def to_triples(correction: Correction) -> Graph:
         graph.add((node, PG.newPayee, URIRef(actor)))
     if correction.status:
         graph.add((node, PG.newStatus, status_iri(correction.status)))
+    if correction.new_type:
+        graph.add((node, PG.newType, ACTOR_CLASS[correction.new_type]))
     if correction.date:
         graph.add((node, DCTERMS.date, Literal(correction.date, datatype=XSD.date)))
     if correction.note:
@@ -283,6 +287,7 @@ def _correction(multi: dict[str, list[Any]], agents: dict[str, str]) -> Correcti
         evidence=(int(start), int(end), sentence) if start is not None else None,
         status=one("newStatus").rsplit("/", 1)[-1] if one("newStatus") else None,
         label=one("label"),
+        new_type=CLASS_ACTOR_TYPE.get(one("newType") or ""),
         undone=one("invalidatedAtTime"),
         undone_by=agents.get("undoneBy"),
     )
@@ -508,8 +513,8 @@ class Overlay:
             new = split_iri(c.target, c.number)
             for article in c.articles:
                 self.actor_split[(c.target, article)] = new
-            label, kind = (*c.values, "", "")[:2]
-            self.new_actors[new] = {"label": label, "type": kind or None, "from": c.target}
+            label = c.values[0] if c.values else ""
+            self.new_actors[new] = {"label": label, "type": c.new_type, "from": c.target}
         elif c.kind in ("retype", "rename", "set-iso", "set-wikidata"):
             name = {"retype": "type", "rename": "label", "set-iso": "iso_code"}.get(
                 c.kind, "wikidata"

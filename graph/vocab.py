@@ -96,6 +96,7 @@ class PG(DefinedNamespace):
     newPayer: URIRef
     newPayee: URIRef
     newStatus: URIRef
+    newType: URIRef
     sentence: URIRef
     sentenceStart: URIRef
     sentenceEnd: URIRef

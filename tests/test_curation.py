@@ -165,6 +165,38 @@ def test_curation_every_kind_of_correction_survives(
     assert iris(found["criticised_by"]) == [STARMER]
 
 
+@pytest.mark.parametrize("survives", ["reingest", "reextract"])
+def test_curation_structural_corrections_survive(
+    store: Path, articles: Path, monkeypatch: pytest.MonkeyPatch, survives: str
+) -> None:
+    sentence = "Human rights groups criticised the plan, saying it would push migrants into danger."
+    with graph(store) as pg:
+        pg.correct("merge-actors", "human rights groups", into="Keir Starmer")
+        pg.correct("split-actor", "Turkey", ["Türkiye", "Country"], articles=["later.txt"])
+        pg.correct("merge-deals", "GB+IQ-KR", into="GB+TR")
+        added = pg.correct(
+            "add-deal", "Iraq", ["Turkey"], articles=["sample.txt"], sentence=sentence
+        )
+        pg.correct("delete-deal", added.target)
+        split = pg.correct("split-deal", "GB+TR", articles=["later.txt"])
+        before = pg.deals()
+        actors_before = pg.actors()
+    (reingest if survives == "reingest" else lambda s, a: reextract(s, monkeypatch))(
+        store, articles
+    )
+    with PolicyGraph.open(str(store)) as pg:
+        after = pg.deals()
+        assert pg.orphans() == []
+        assert set(pg.actors()) == set(actors_before)
+    assert GROUPS not in actors_before and curation.split_iri(TR, 2) in actors_before
+    assert added.target not in {d["iri"] for d in after}
+    assert [d["iri"] for d in after] == [d["iri"] for d in before]
+    assert {d["iri"]: sorted(iris(d["parties"])) for d in after} == {
+        d["iri"]: sorted(iris(d["parties"])) for d in before
+    }
+    assert split.number == 6 and len(after) == 2
+
+
 def test_curation_undo_restores_what_extraction_said(store: Path) -> None:
     before = deal(store, UK_TURKEY)
     with graph(store) as pg:
@@ -290,6 +322,15 @@ def test_curation_correction_whose_target_is_gone_is_reported(
         ("merge-actors", "UK", [], {"into": "United Kingdom"}, "one and the same"),
         ("split-deal", "GB+TR", [], {}, "name the articles"),
         ("split-deal", "GB+TR", [], {"articles": ["nowhere.txt"]}, "article 'nowhere.txt'"),
+        (
+            "split-deal",
+            "GB+TR",
+            [],
+            {"articles": ["sample.txt", "later.txt"]},
+            "these are all the articles that report it",
+        ),
+        ("split-actor", "UK", ["Britain", "Planet"], {"articles": ["later.txt"]}, "no actor type"),
+        ("set-payees", "GB+TR", ["Iraq"], {}, "Iraq is not a party of United Kingdom – Turkey"),
         ("set-payers", "GB+FR", ["UK"], {}, "deal 'GB+FR': not found"),
         ("undo-everything", "UK", [], {}, "unknown kind"),
     ],

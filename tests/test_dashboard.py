@@ -700,3 +700,112 @@ def test_curation_page_accepts_a_probable_merge(writable: Path):
     with PolicyGraph.open(str(writable)) as graph:
         assert [c.kind for c in graph.corrections()] == ["split-actor", "merge-actors"]
         assert graph.proposals() == []
+
+
+def _actor_form(at: AppTest, kind: str) -> AppTest:
+    """Fill and submit one of the Actor page's forms for Turkey."""
+    if kind == "retype":
+        at.selectbox(key=f"retype_value_{TR}").set_value("Region")
+        return _submit(at, "Retype")
+    if kind == "codes":
+        at.text_input(key=f"codes_iso_{TR}").set_value("")
+        at.text_input(key=f"codes_qid_{TR}").set_value("Q12345")
+        return _submit(at, "Set codes")
+    if kind == "split":
+        [article] = at.multiselect(key=f"split_articles_{TR}").options[:1]
+        options = at.multiselect(key=f"split_articles_{TR}")
+        options.set_value([next(iter(_articles_mentioning(TR)))])
+        at.text_input(key=f"split_name_{TR}").set_value("Türkiye")
+        assert article
+        return _submit(at, "Split")
+    at.text_input(key=f"delete_note_{TR}").set_value("spurious")
+    return _submit(at, "Delete this actor")
+
+
+def _articles_mentioning(iri: str) -> list[str]:
+    import os
+
+    with PolicyGraph.open(os.environ["POLICYGRAPH_STORE"]) as graph:
+        return [row["article"] for row in graph.articles_mentioning(iri)]
+
+
+@pytest.mark.parametrize(
+    ("form", "kinds"),
+    [
+        ("retype", ["retype"]),
+        ("codes", ["set-iso", "set-wikidata"]),
+        ("split", ["split-actor"]),
+        ("delete", ["delete-actor"]),
+    ],
+)
+def test_actor_page_every_correct_form_writes_its_correction(
+    writable: Path, form: str, kinds: list[str]
+):
+    at = _actor_form(_actor_page(TR), form)
+    assert not at.exception and not at.error
+    with PolicyGraph.open(str(writable)) as graph:
+        made = graph.corrections()
+        actors = graph.actors()
+    assert [c.kind for c in made] == kinds
+    if form == "retype":
+        assert actors[TR]["type"] == "Region"
+    elif form == "codes":
+        assert actors[TR]["iso_code"] is None and actors[TR]["wikidata"].endswith("Q12345")
+    elif form == "split":
+        assert "Türkiye" in {a["label"] for a in actors.values()}
+    else:
+        assert TR not in actors
+
+
+def _deal_form(at: AppTest, deal: str, other: str, form: str) -> AppTest:
+    """Fill and submit one of a deal's forms on the Deals page."""
+    if form == "money":
+        at.text_input(key=f"amount_{deal}").set_value("€5m")
+        at.multiselect(key=f"purposes_{deal}").set_value(["returns"])
+        return _submit(at, "Set amount and purposes")
+    if form == "merge":
+        at.selectbox(key=f"merge_deal_value_{deal}").set_value(other)
+        return _submit(at, "Merge")
+    if form == "split":
+        box = at.multiselect(key=f"split_deal_articles_{deal}")
+        box.set_value([_first_source(deal)])
+        return _submit(at, "Split")
+    return _submit(at, "Delete this deal")
+
+
+def _first_source(deal: str) -> str:
+    import os
+
+    with PolicyGraph.open(os.environ["POLICYGRAPH_STORE"]) as graph:
+        return str(graph.deals(deal)[0]["sources"][0]["article"])
+
+
+@pytest.mark.parametrize(
+    ("form", "kinds"),
+    [
+        ("money", ["set-amount", "set-purposes"]),
+        ("merge", ["merge-deals"]),
+        ("split", ["split-deal"]),
+        ("delete", ["delete-deal"]),
+    ],
+)
+def test_deals_page_every_correct_form_writes_its_correction(
+    writable: Path, form: str, kinds: list[str]
+):
+    at = _page("screens/deals.py")
+    # a split takes some of a deal's reports: the UK–Turkey deal has two
+    deal = _deal_iri_of(at, "United Kingdom – Turkey" if form == "split" else "Italy – Tunisia")
+    other = _deal_iri_of(at, "Italy – Tunisia" if form == "split" else "United Kingdom – Turkey")
+    at.selectbox(key="deals_pick").set_value(deal).run()
+    at = _deal_form(at, deal, other, form)
+    assert not at.exception and not at.error
+    with PolicyGraph.open(str(writable)) as graph:
+        made = graph.corrections()
+        deals = {d["iri"]: d for d in graph.deals()}
+    assert [c.kind for c in made] == kinds
+    if form == "money":
+        assert deals[deal]["amount"] == "€5m" and deals[deal]["purposes"] == ["returns"]
+    elif form in ("merge", "delete"):
+        assert deal not in deals and (form == "delete" or other in deals)
+    else:
+        assert len(deals) == 3
