@@ -699,6 +699,24 @@ class PolicyGraph:
         def actor(iri: str) -> dict[str, Any]:
             return dict(known(iri))
 
+        # a deal whose actors a correction renamed, merged or split, or whose roles it set,
+        # is labelled from its actors as they read now; any other keeps its stored label
+        overlay = self._overlay
+        changed = set()
+        if overlay is not None and not overlay.empty:
+            changed = {a for a, f in overlay.actor_facts.items() if "label" in f}
+            changed |= set(overlay.actor_into.values()) | set(overlay.new_actors)
+        relabelled = bool(changed) or bool(overlay and overlay.roles)
+
+        def relabel(deal: str, stored: str, roles: Mapping[str, list[str]]) -> str:
+            members = [*sorted(roles.get("payer", [])), *sorted(roles.get("party", []))]
+            if not (set(members) & changed) and not (overlay and deal in overlay.roles):
+                return stored
+            names = [str(actor(a)["label"]) for a in dict.fromkeys(members)]
+            # what tells it from another deal between the same parties: " (2023)"
+            tail = re.search(r" \([^()]*\)$", stored)
+            return " – ".join(names) + (tail.group(0) if tail else "")
+
         records: dict[str, dict[str, Any]] = {}
         for row in rows.claims:
             record = records.setdefault(
@@ -771,7 +789,9 @@ class PolicyGraph:
             out.append(
                 {
                     "iri": iri,
-                    "label": latest["label"],
+                    "label": relabel(iri, latest["label"], roles)
+                    if relabelled
+                    else latest["label"],
                     "status": latest["status"],
                     "parties": [actor(a) for a in sorted(roles.get("party", []))],
                     "payers": [actor(a) for a in sorted(roles.get("payer", []))],

@@ -612,8 +612,9 @@ def test_deals_page_roles_form_fixes_a_payee(writable: Path):
     at.multiselect(key=f"set-payees_{deal}").set_value([UK])
     at = _submit(at, "Set roles")  # the payment went the other way
     assert not at.exception and not at.error
-    row = at.dataframe[0].value.set_index("label").loc["United Kingdom – Turkey"]
+    row = at.dataframe[0].value.set_index("iri").loc[deal]
     assert row["payer → payee"] == "Turkey → United Kingdom"
+    assert row["label"] == "Turkey – United Kingdom"  # labelled payer first, as extraction does
     with PolicyGraph.open(str(writable)) as graph:
         assert [(c.kind, c.values) for c in graph.corrections()] == [
             ("set-payers", (TR,)),
@@ -622,7 +623,7 @@ def test_deals_page_roles_form_fixes_a_payee(writable: Path):
     at.multiselect(key=f"set-payees_{deal}").set_value([UK, IT])
     at = _submit(at, "Set roles")
     assert [e.value.replace("\\", "") for e in at.error] == [
-        "set-payees: Italy is not a party of United Kingdom – Turkey; set its parties first "
+        "set-payees: Italy is not a party of Turkey – United Kingdom; set its parties first "
         "(set-parties)"
     ]
 
