@@ -1535,3 +1535,15 @@ def fix_line(fix: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return f"{fix['kind']} {names.get(fix['target'], fix['target'])}" + (
         f" → {values}" if values else ""
     )
+
+
+def change_rows(log: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The change log as the Curation page shows it: times to the second, graphs prefixed."""
+    return [
+        {
+            **row,
+            "time": str(row["time"])[:19].replace("T", " "),
+            "graph": prefixed(str(row["graph"])) or row["graph"],
+        }
+        for row in log
+    ]

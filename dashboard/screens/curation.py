@@ -96,7 +96,9 @@ since_day = st.date_input("Changed since", value=None, key="curation_since")
 since = since_day.isoformat() if isinstance(since_day, dt.date) else None
 log = widgets.load(cache.changes, location, version, since)
 st.dataframe(
-    pd.DataFrame(log, columns=["time", "kind", "graph", "added", "removed", "agent"]),
+    pd.DataFrame(
+        view.change_rows(log), columns=["time", "kind", "graph", "added", "removed", "agent"]
+    ),
     hide_index=True,
     width="stretch",
 )
