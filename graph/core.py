@@ -360,22 +360,32 @@ class PolicyGraph:
         The four queries run side by side: the store answers them in parallel (about 1.7 times
         faster on two cores for a store of 10,000 deals)."""
         overlay = self.overlay() if overlay is None else overlay
-        # a corrected deal may gather rows stored under other IRIs: read all, keep its own
-        bound = URIRef(deal) if deal and overlay.empty else None
+        # a corrected deal may gather rows stored under other IRIs: read those IRIs' rows
+        stored = overlay.deal_sources(deal) if deal else [None]
         names = ("deal-claims", "deal-roles", "deal-details", "deal-evidence")
         _ = self.store  # open it here, once, before the threads share it
         with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            found = list(pool.map(lambda name: self.select(name, deal=bound), names))
+            found = list(
+                pool.map(
+                    lambda name: [
+                        row
+                        for iri in stored
+                        for row in self.select(name, deal=URIRef(iri) if iri else None)
+                    ],
+                    names,
+                )
+            )
         rows = DealRows(*found)
         if overlay.empty:
             return rows
-        claims = overlay.apply_claims(rows.claims)
-        roles, evidence = overlay.apply_roles(rows.roles, claims), rows.evidence
-        evidence = overlay.apply_evidence(evidence)
-        if overlay.added:
-            articles = {a["article"]: a for a in self.articles()}
+        claims, roles, evidence = rows.claims, rows.roles, rows.evidence
+        if overlay.added:  # added deals' rows, read like the stored ones: a later correction
+            articles = {a["article"]: a for a in self.articles()}  # of one applies to them
             added = overlay.added_rows(articles, self.actors())
             claims, roles, evidence = claims + added[0], roles + added[1], evidence + added[2]
+        claims = overlay.apply_claims(claims)
+        roles = overlay.apply_roles(roles, claims)
+        evidence = overlay.apply_evidence(evidence)
         rows = DealRows(claims, roles, overlay.apply_details(rows.details), evidence)
         if deal:
             rows = DealRows(
@@ -433,17 +443,37 @@ class PolicyGraph:
         for text in (target, *values, *(into or "",), *articles, note or "", sentence or ""):
             check_text(text, kind)
         actor_kind = kind in curation.ACTOR_KINDS
+        # everything a correction checks against is read once: on a large store every read
+        # is a pass over it
         actors = self.actors()
-        resolve = self.resolve_actor if actor_kind else self.resolve_deal
+        deals: dict[str, dict[str, Any]] = {}  # the deals read so far, by IRI
+        every = [False]  # whether all of them have been read
+
+        def actor(name: str) -> str:
+            return self.resolve_actor(name, actors)
+
+        def resolve(name: str) -> str:
+            if actor_kind:
+                return actor(name)
+            wanted = expand(name.strip())
+            if wanted.startswith(PREFIXES["id"] + "deal/"):  # an IRI: read that deal alone
+                deals.update({d["iri"]: d for d in self.deals(wanted, actors=actors)})
+                if wanted in deals:
+                    return wanted
+            if not every[0]:
+                deals.update({d["iri"]: d for d in self.deals(actors=actors)})
+                every[0] = True
+            return self.resolve_deal(name, list(deals.values()))
+
         number = max((c.number for c in self.corrections()), default=0) + 1
         previous: tuple[str, ...] = ()
         fields: dict[str, Any] = {}
         if kind == "add-deal":
-            parties = [self.resolve_actor(v) for v in [target, *values]]
+            parties = [actor(v) for v in [target, *values]]
             if len(set(parties)) < 2:
                 raise InputError("add-deal: a deal has at least two parties")
-            fields["payers"] = tuple(self.resolve_actor(v) for v in payers)
-            fields["payees"] = tuple(self.resolve_actor(v) for v in payees)
+            fields["payers"] = tuple(actor(v) for v in payers)
+            fields["payees"] = tuple(actor(v) for v in payees)
             article = self._one_article(articles, kind)
             fields["evidence"] = self._sentence(article, sentence, kind)
             fields["status"] = status or "proposed"
@@ -456,8 +486,8 @@ class PolicyGraph:
         else:
             iri = resolve(target)
             if kind in curation.ROLE_KINDS:
-                values = tuple(sorted({self.resolve_actor(v) for v in values}))
-                self._check_roles(kind, iri, values, actors)
+                values = tuple(sorted({actor(v) for v in values}))
+                self._check_roles(kind, deals.get(iri), values, actors)
             values = curation.check_values(kind, tuple(values))
             if into is not None:
                 into = resolve(into)
@@ -470,9 +500,7 @@ class PolicyGraph:
                 if not articles:
                     raise InputError(f"{kind}: name the articles whose reports are to split off")
             if kind == "split-deal":
-                reported = {
-                    s["article"] for d in self.deals(iri, actors=actors) for s in d["sources"]
-                }
+                reported = {s["article"] for s in deals[iri]["sources"]}
                 if reported and set(articles) >= reported:
                     raise InputError(
                         "split-deal: these are all the articles that report it; name only "
@@ -489,7 +517,7 @@ class PolicyGraph:
                 values = (label,)
             if kind == "set-status":
                 date = (parse_date(date) or datetime.now(UTC).date()).isoformat()
-            previous = self._previous(kind, iri, actors)
+            previous = self._previous(kind, iri, actors, deals.get(iri))
         correction = Correction(
             number=number,
             kind=kind,
@@ -504,14 +532,17 @@ class PolicyGraph:
             previous=previous,
             **fields,
         )
-        correction = replace(correction, label=curation.describe(correction, self.names()))
+        names = self.names(actors, list(deals.values()))
+        correction = replace(correction, label=curation.describe(correction, names))
         self._write_curation(curation.to_triples(correction), "correct")
         return correction
 
     def undo(self, number: int | str) -> Correction:
         """Undo a correction (by its number or IRI): it stays on record, marked undone by
         whom and when, and is no longer applied."""
-        wanted = str(number).strip().rsplit("/", 1)[-1]
+        text = expand(str(number).strip())
+        base = PREFIXES["id"] + "correction/"
+        wanted = text.removeprefix(base) if text.startswith(base) else text
         found = next((c for c in self.corrections() if str(c.number) == wanted), None)
         if found is None:
             raise InputError(
@@ -524,16 +555,16 @@ class PolicyGraph:
         return done
 
     def _check_roles(
-        self, kind: str, deal: str, values: tuple[str, ...], actors: Mapping[str, Any]
+        self,
+        kind: str,
+        record: Mapping[str, Any] | None,
+        values: tuple[str, ...],
+        actors: Mapping[str, Any],
     ) -> None:
         """A payer or payee is a party of the deal (pg:payer and pg:payee are sub-properties
         of pg:party): name a new one a party first."""
-        if kind not in ("set-payers", "set-payees"):
+        if kind not in ("set-payers", "set-payees") or record is None:
             return
-        found = self.deals(deal, actors=actors)
-        if not found:
-            return
-        record = found[0]
         parties = {a["iri"] for a in record["parties"]}
         for actor in values:
             if actor not in parties:
@@ -567,17 +598,21 @@ class PolicyGraph:
             raise InputError(f"{kind}: the sentence {wanted[:60]!r} is not in that article")
         return start, start + len(wanted), wanted
 
-    def _previous(self, kind: str, iri: str, actors: Mapping[str, Any]) -> tuple[str, ...]:
+    def _previous(
+        self,
+        kind: str,
+        iri: str,
+        actors: Mapping[str, Any],
+        record: Mapping[str, Any] | None,
+    ) -> tuple[str, ...]:
         """What a correction replaces, as it read before it."""
         if kind in curation.ACTOR_KINDS:
             field_name = {"retype": "type", "rename": "label", "set-iso": "iso_code"}.get(kind)
             field_name = field_name or ("wikidata" if kind == "set-wikidata" else None)
             value = actors[iri].get(field_name) if field_name else None
             return (str(value),) if value else ()
-        deal = self.deals(iri)
-        if not deal:
+        if record is None:
             return ()
-        record = deal[0]
         if kind in curation.ROLE_KINDS:
             key = {"party": "parties", "critic": "criticised_by"}.get(
                 curation.ROLE_KINDS[kind], curation.ROLE_KINDS[kind] + "s"
@@ -588,13 +623,18 @@ class PolicyGraph:
             return tuple(record["purposes"])
         return (str(value),) if value else ()
 
-    def names(self) -> dict[str, str]:
+    def names(
+        self,
+        actors: Mapping[str, Mapping[str, Any]] | None = None,
+        deals: Sequence[Mapping[str, Any]] | None = None,
+    ) -> dict[str, str]:
         """Every actor's and deal's label by IRI, as users read them (for messages), and the
-        stored labels of those the corrections merged away or deleted."""
+        stored labels of those the corrections merged away or deleted. ``actors`` and
+        ``deals`` are read unless the caller has them."""
         found = {iri: str(a["label"]) for iri, a in self.raw_actors().items()}
-        found.update({iri: str(a["label"]) for iri, a in self.actors().items()})
+        found.update({iri: str(a["label"]) for iri, a in (actors or self.actors()).items()})
         found.update({str(r["deal"]): str(r["label"]) for r in self.select("deal-claims")})
-        found.update({d["iri"]: d["label"] for d in self.deals()})
+        found.update({d["iri"]: d["label"] for d in (deals if deals is not None else self.deals())})
         return found
 
     def orphans(self) -> list[dict[str, Any]]:
@@ -706,11 +746,13 @@ class PolicyGraph:
         if overlay is not None and not overlay.empty:
             changed = {a for a, f in overlay.actor_facts.items() if "label" in f}
             changed |= set(overlay.actor_into.values()) | set(overlay.new_actors)
-        relabelled = bool(changed) or bool(overlay and overlay.roles)
+        merged_into = {overlay.deal(d) for d in overlay.deal_into} if overlay else set()
+        relabelled = bool(changed) or bool(overlay and (overlay.roles or merged_into))
 
         def relabel(deal: str, stored: str, roles: Mapping[str, list[str]]) -> str:
             members = [*sorted(roles.get("payer", [])), *sorted(roles.get("party", []))]
-            if not (set(members) & changed) and not (overlay and deal in overlay.roles):
+            touched = overlay is not None and (deal in overlay.roles or deal in merged_into)
+            if not (set(members) & changed) and not touched:
                 return stored
             names = [str(actor(a)["label"]) for a in dict.fromkeys(members)]
             # what tells it from another deal between the same parties: " (2023)"
@@ -814,14 +856,14 @@ class PolicyGraph:
             )
         return sorted(out, key=lambda d: d["label"])
 
-    def resolve_deal(self, name: str) -> str:
+    def resolve_deal(self, name: str, deals: Sequence[Mapping[str, Any]] | None = None) -> str:
         """The IRI of the deal named by IRI, label, or its parties' ISO codes or labels joined
         by ``+`` or ``,`` in any order (``GB+TR``); parties may be left out if that leaves one
         deal (``GB+IQ-KR`` for the deal of GB, IQ and IQ-KR)."""
         wanted = expand(name.strip()).casefold()
         parts = {p.strip() for p in re.split(r"[+,]", wanted) if p.strip()}
         candidates = []
-        for deal in self.deals():
+        for deal in self.deals() if deals is None else deals:
             if wanted in {deal["iri"].casefold(), deal["label"].casefold()}:
                 return str(deal["iri"])
             names = {
@@ -838,8 +880,26 @@ class PolicyGraph:
         raise InputError(f"deal {name!r}: not found; `policygraph deals` lists them")
 
     def timeline(self, deal: str) -> list[dict[str, Any]]:
-        """The dated status claims of one deal, oldest first, each with its article."""
-        return self.select("status-history", deal=URIRef(self.resolve_deal(deal)))
+        """The dated status claims of one deal, oldest first, each with its article; with
+        corrections, the deal's corrected history (merged reports, set statuses)."""
+        iri = self.resolve_deal(deal)
+        if self.overlay().empty:
+            return self.select("status-history", deal=URIRef(iri))
+        found = self.deals(iri)
+        articles = {a["article"]: a for a in self.articles()}
+        return [
+            {
+                "deal": iri,
+                "date": claim["date"],
+                "status": claim["status"],
+                "article": claim["article"],
+                "headline": articles.get(claim["article"], {}).get("headline")
+                or ("(a correction)" if claim["article"] == CURATED else None),
+                "outlet": articles.get(claim["article"], {}).get("outlet"),
+                "sentence": claim["sentence"],
+            }
+            for claim in (found[0]["status_history"] if found else [])
+        ]
 
     def statements(self, speaker: str | None = None) -> list[dict[str, Any]]:
         """Who said what, with the sentence and article."""
@@ -943,20 +1003,28 @@ class PolicyGraph:
         edges += network.said_edges([r for r in said if r["source"] != r["target"]])
         return network.build(actors.values(), edges)
 
-    def resolve_actor(self, name: str) -> str:
+    def resolve_actor(
+        self, name: str, actors: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> str:
         """The IRI of the actor named by IRI (or prefixed name), ISO code, label or mention
         (case-insensitive)."""
         wanted = expand(name.strip()).casefold()
-        actors = self.actors()
-        # an IRI first, then a label, a code, and only then a word some article used for it
-        for names in (
-            lambda iri, a: [iri],
-            lambda iri, a: [a["label"]],
-            lambda iri, a: [a["iso_code"] or ""],
-            lambda iri, a: a["mentions"],
+        if not wanted:
+            raise InputError("actor '': empty; give its name, ISO code or IRI")
+        actors = self.actors() if actors is None else actors
+        # an IRI first, then a label; then an actor the corrections or the register folded
+        # away, named as stored (to keep it apart or split it off again); then a code, and
+        # only then a word some article used for it
+        stored = self.raw_actors()
+        for pool, names in (
+            (actors, lambda iri, a: [iri]),
+            (actors, lambda iri, a: [a["label"]]),
+            (stored, lambda iri, a: [iri, a["label"]]),
+            (actors, lambda iri, a: [a["iso_code"] or ""]),
+            (actors, lambda iri, a: a["mentions"]),
         ):
-            for iri, actor in actors.items():
-                if wanted in (n.casefold() for n in names(iri, actor)):
+            for iri, actor in pool.items():
+                if wanted in (n.casefold() for n in names(iri, actor) if n):
                     return iri
         raise InputError(f"actor {name!r}: not found; `policygraph entities` lists them")
 

@@ -425,13 +425,26 @@ def register(
         for i in actors
         if actors[i].get("type") == "Person" and i not in folds
     )
-    proposals = []
-    for index, (key, iri) in enumerate(people):
-        for other_key, other in people[index + 1 :]:
-            reason = _probably_same(key, other_key)
-            if reason and frozenset((iri, other)) not in apart:
-                kept, folded = sorted((iri, other), key=rank)
-                proposals.append(Proposal(folded, kept, reason))
+    # only names that share a surname or a first name are compared: linear in the people,
+    # not quadratic, on a store of thousands
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    for key, iri in people:
+        words = key.split()
+        for word in set(words[:1] + words[-1:]):
+            buckets.setdefault(word, []).append((key, iri))
+    proposals, seen = [], set()
+    for alike in buckets.values():
+        for index, (key, iri) in enumerate(alike):
+            for other_key, other in alike[index + 1 :]:
+                pair = frozenset((iri, other))
+                if pair in seen or pair in apart:
+                    continue
+                seen.add(pair)
+                reason = _probably_same(key, other_key)
+                if reason:
+                    kept, folded = sorted((iri, other), key=rank)
+                    proposals.append(Proposal(folded, kept, reason))
+    proposals.sort(key=lambda p: (p.into, p.actor))
     return folds, proposals
 
 
@@ -476,6 +489,8 @@ class Overlay:
     added: dict[str, Correction] = field(default_factory=dict)
     proposals: list[Proposal] = field(default_factory=list)
     folds: dict[str, str] = field(default_factory=dict)
+    _fact_log: list[tuple[str, str, str | None]] = field(default_factory=list)
+    _deal_log: list[tuple[str, str, Correction]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -492,17 +507,45 @@ class Overlay:
         overlay.apart = {
             frozenset((c.target, c.into or "")) for c in active if c.kind == "keep-apart"
         }
+        if actors:  # the register's certain folds, of the actors as extraction stored them
+            overlay.folds, _ = register(actors, overlay.apart)
+            overlay.actor_into.update(overlay.folds)
         for correction in active:
             overlay._apply(correction)
-        if actors:  # the register reads the actors as corrected: a renamed one by its new name
-            folds, overlay.proposals = register(overlay.apply_actors(actors), overlay.apart)
-            overlay.folds = {a: b for a, b in folds.items() if a not in overlay.actor_into}
-            overlay.actor_into.update(overlay.folds)
-        merged = set(overlay.actor_into)
-        overlay.proposals = [
-            p for p in overlay.proposals if p.actor not in merged and p.into not in merged
-        ]
+        overlay._settle()
+        if actors:  # probable merges, of the actors as corrected: a renamed one by its name
+            _, proposals = register(overlay.apply_actors(actors), overlay.apart)
+            merged = set(overlay.actor_into) | overlay.actors_deleted
+            overlay.proposals = [
+                p for p in proposals if p.actor not in merged and p.into not in merged
+            ]
         return overlay
+
+    def _settle(self) -> None:
+        """Key every fact, role, status, amount and purpose correction by the actor or deal
+        it belongs to after all the merges, in the order the corrections were made: what was
+        set on a deal later merged into another carries over to it, and a fact set on an
+        actor later merged away gives way to the actor it was merged into."""
+        facts: dict[str, dict[str, str | None]] = {}
+        for target, name, value in self._fact_log:
+            if self.actor(target) == target:
+                facts.setdefault(target, {})[name] = value
+        self.actor_facts = facts
+        roles: dict[str, dict[str, list[str]]] = {}
+        statuses: dict[str, list[Correction]] = {}
+        amounts: dict[str, str | None] = {}
+        purposes: dict[str, list[str]] = {}
+        for kind, target, c in self._deal_log:
+            deal = self.deal(target) or target
+            if kind in ROLE_KINDS:
+                roles.setdefault(deal, {})[ROLE_KINDS[kind]] = list(c.values)
+            elif kind == "set-status":
+                statuses.setdefault(deal, []).append(c)
+            elif kind == "set-amount":
+                amounts[deal] = c.values[0] if c.values else None
+            else:
+                purposes[deal] = list(c.values)
+        self.roles, self.statuses, self.amounts, self.purposes = roles, statuses, amounts, purposes
 
     def _apply(self, c: Correction) -> None:
         if c.kind == "merge-actors" and c.into:
@@ -519,8 +562,9 @@ class Overlay:
             name = {"retype": "type", "rename": "label", "set-iso": "iso_code"}.get(
                 c.kind, "wikidata"
             )
-            facts = self.actor_facts.setdefault(self.actor(c.target) or c.target, {})
-            facts[name] = c.values[0] if c.values else None
+            self._fact_log.append(
+                (self.actor(c.target) or c.target, name, c.values[0] if c.values else None)
+            )
         elif c.kind == "delete-actor":
             self.actors_deleted.add(self.actor(c.target) or c.target)
         elif c.kind == "merge-deals" and c.into:
@@ -533,15 +577,8 @@ class Overlay:
                 self.deal_split[(c.target, article)] = new
         elif c.kind == "delete-deal":
             self.deals_deleted.add(self.deal(c.target) or c.target)
-        elif c.kind in ROLE_KINDS:
-            deal = self.deal(c.target) or c.target
-            self.roles.setdefault(deal, {})[ROLE_KINDS[c.kind]] = list(c.values)
-        elif c.kind == "set-status":
-            self.statuses.setdefault(self.deal(c.target) or c.target, []).append(c)
-        elif c.kind == "set-amount":
-            self.amounts[self.deal(c.target) or c.target] = c.values[0] if c.values else None
-        elif c.kind == "set-purposes":
-            self.purposes[self.deal(c.target) or c.target] = list(c.values)
+        elif c.kind in (*ROLE_KINDS, "set-status", "set-amount", "set-purposes"):
+            self._deal_log.append((c.kind, self.deal(c.target) or c.target, c))
         elif c.kind == "add-deal":
             self.added[c.target] = c
 
@@ -568,7 +605,17 @@ class Overlay:
         while iri in self.deal_into and iri not in seen:
             seen.add(iri)
             iri = self.deal_into[iri]
+            if article is not None and (iri, article) in self.deal_split:
+                iri = self.deal_split[(iri, article)]
         return None if iri in self.deals_deleted else iri
+
+    def deal_sources(self, deal: str) -> list[str]:
+        """Every stored deal IRI whose rows may be ``deal``'s after the corrections (itself
+        included): those merged into it, and those a split took reports from."""
+        found = {deal} | {d for d in self.deal_into if self.deal(d) == deal}
+        found |= {d for (d, _), new in self.deal_split.items() if self.deal(new) == deal}
+        found |= {d for (d, _) in self.deal_split if self.deal(d) == deal}
+        return sorted(found)
 
     def sources(self, actor: str) -> list[str]:
         """Every stored actor IRI that is ``actor`` after the corrections (itself included)."""
@@ -747,7 +794,7 @@ class Overlay:
         claims, roles, evidence = [], [], []
         for deal, c in self.added.items():
             article = articles.get(c.articles[0]) if c.articles else None
-            if article is None or self.deal(deal) != deal:
+            if article is None:
                 continue
             iri = article["article"]
             parties = [a for a in (self.actor(p) for p in c.values) if a]
@@ -800,7 +847,10 @@ class Overlay:
         an actor's corrected facts and a deal's corrected roles, amount and purposes replace
         the extracted ones. The graphs in ``own_graphs`` (curation, change log) stay as
         they are; status corrections and added deals are in the curation graph."""
-        facts = {self.actor(a) for a in self.actor_facts} - {None}
+        # every actor whose record the corrections or the register changed is written as the
+        # records read: one label, type and code, not each merged actor's
+        facts = {self.actor(a) for a in (*self.actor_facts, *self.actor_into, *self.new_actors)}
+        facts.discard(None)
         role_props = {PG.party: "party", PG.payer: "payer", PG.payee: "payee"}
         role_props[PG.criticisedBy] = "critic"
         amount_props = {PG.amount, PG.amountValue, PG.currency, PG.amountPer}

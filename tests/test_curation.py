@@ -25,6 +25,7 @@ from graph.model import Article, Extraction
 from graph.validate import violations
 from graph.vocab import CHANGES, CURATION, actor_iri, deal_iri
 
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 GB, TR = str(actor_iri("country/GB")), str(actor_iri("country/TR"))
 KR, IQ = str(actor_iri("region/IQ-KR")), str(actor_iri("country/IQ"))
 STARMER = str(actor_iri("person/keir-starmer"))
@@ -571,3 +572,68 @@ def test_curation_cli_changes_and_proposals(store: Path) -> None:
     assert lines[0] == "time,kind,graph,added,removed,agent"
     assert [line.split(",")[1] for line in lines[1:]] == ["ingest", "ingest", "correct", "correct"]
     assert run("--store", store, "changes", "--since", "2999-01-01").stderr.startswith("no changes")
+
+
+# --- chains of corrections (found by review) ----------------------------------------------
+
+
+def test_curation_corrections_of_a_deal_carry_over_when_it_is_merged(store: Path) -> None:
+    with graph(store) as pg:
+        pg.correct("set-amount", "GB+IQ-KR", ["€9bn"])
+        pg.correct("set-status", "GB+IQ-KR", ["suspended"], date="2025-01-01")
+        pg.correct("merge-deals", "GB+IQ-KR", into="GB+TR")
+        [merged] = pg.deals()
+        timeline = pg.timeline(UK_TURKEY)
+    assert merged["amount"] == "€9bn" and merged["status"] == "suspended"
+    assert [r["status"] for r in timeline] == [c["status"] for c in merged["status_history"]]
+    assert timeline[-1]["headline"] == "(a correction)"
+
+
+def test_curation_split_after_merge_and_facts_in_the_order_made(store: Path) -> None:
+    with graph(store) as pg:
+        pg.correct("merge-deals", "GB+IQ-KR", into="GB+TR")
+        pg.correct("split-deal", UK_TURKEY, articles=["later.txt"])
+        assert len(pg.deals()) == 2
+        pg.correct("rename", "Iraq", ["I1"])
+        pg.correct("rename", "Turkey", ["T1"])
+        pg.correct("merge-actors", "I1", into="T1")
+        pg.correct("rename", "T1", ["Final"])
+        actors = pg.actors()
+    assert actors[TR]["label"] == "Final" and IQ not in actors
+
+
+def test_curation_an_empty_name_is_refused_not_matched(store: Path) -> None:
+    before = dump(store)
+    with graph(store) as pg:
+        for name in ("", " "):
+            with pytest.raises(InputError, match="empty"):
+                pg.correct("delete-actor", name)
+        with pytest.raises(InputError, match="no such correction"):
+            pg.undo("https://example.org/deal/1")
+    assert dump(store) == before
+
+
+def test_curation_deleting_a_folded_actor_deletes_what_folded_into_it() -> None:
+    actors = {
+        "a": record("Human rights groups", "Organisation", 2),
+        "b": record("rights groups", "Organisation"),
+        "c": record("local charities", "Organisation"),
+        "d": record("international charities", "Organisation"),
+    }
+    delete = curation.Correction(1, "delete-actor", "a", "x", "2026-01-01T00:00:00Z")
+    overlay = Overlay.build([delete], actors)
+    assert overlay.actor("a") is None and overlay.actor("b") is None
+    assert overlay.actor("c") == "c" and overlay.actor("d") == "d"  # two different groups
+    apart = curation.Correction(1, "keep-apart", "b", "x", "2026-01-01T00:00:00Z", into="a")
+    assert Overlay.build([apart], actors).actor("b") == "b"
+
+
+def test_curation_export_writes_a_merged_actor_as_its_record(store: Path) -> None:
+    with graph(store) as pg:
+        pg.correct("merge-actors", "Iraq", into="Turkey")
+        exported = pg.export("nquads")
+    labels = {line for line in exported.splitlines() if line.startswith(f"<{TR}> <{RDFS}label>")}
+    assert labels and all('"Turkey"' in line for line in labels)
+    assert '"IQ"' not in exported.split(f"<{TR}>", 1)[1] or all(
+        '"IQ"' not in line for line in exported.splitlines() if line.startswith(f"<{TR}>")
+    )
