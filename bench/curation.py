@@ -40,6 +40,7 @@ directory, removed at the end.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -65,6 +66,8 @@ DASHBOARD = ROOT / "dashboard"
 PAGE = DASHBOARD / "screens" / "deals.py"
 POLICYGRAPH = Path(sys.executable).parent / "policygraph"
 CRITERION = 1.3
+WATCHED = ("graph", "dashboard", "ontology")  # what the measured code and data are
+PLACES = "graph/, dashboard/ and ontology/"
 AGENT = "bench"
 
 # The mix of 200 corrections (scaled to --corrections): what analysts fix most is a deal's
@@ -136,6 +139,7 @@ class Stores:
     triples: int
     build_seconds: float
     made: list[Made] = field(default_factory=list)
+    code: str = ""  # ``code_digest()`` when the stores were made
     reused: bool = False
 
     @property
@@ -353,7 +357,8 @@ def prepare(
     if record.exists():
         saved = json.loads(record.read_text(encoding="utf-8"))
         if saved.get("wanted") == wanted:
-            stores = Stores(**{k: v for k, v in saved["stores"].items() if k != "made"})
+            kept = {k: v for k, v in saved["stores"].items() if k not in ("made", "reused")}
+            stores = Stores(**kept)
             stores.made = [Made(**m) for m in saved["stores"]["made"]]
             stores.reused = True
             return stores
@@ -372,6 +377,7 @@ def prepare(
         summary.deals,
         summary.triples,
         summary.seconds,
+        code=code_digest(),
     )
     stores.made = correct_all(str(corrected), corrections, seed, str(plain))
     record.write_text(
@@ -514,11 +520,22 @@ def _git() -> str:
 
     head = run("rev-parse", "--short", "HEAD") or "unknown"
     changed = [line[3:] for line in run("status", "--porcelain").splitlines() if line[3:]]
-    watched = [p for p in changed if p.startswith(("graph/", "dashboard/", "ontology/"))]
-    places = "graph/, dashboard/ and ontology/"
+    watched = [p for p in changed if p.startswith(tuple(f"{w}/" for w in WATCHED))]
     if not watched:
         return f"commit {head}"
-    return f"commit {head} plus uncommitted changes to {len(watched)} files of {places}"
+    return f"commit {head} plus uncommitted changes to {len(watched)} files of {PLACES}"
+
+
+def code_digest() -> str:
+    """A digest of the code and data the measures run (``graph/``, ``dashboard/``,
+    ``ontology/``): the other work on a shared checkout may change them during a run."""
+    digest = hashlib.sha256()
+    for folder in WATCHED:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _cpu() -> str:
@@ -537,8 +554,10 @@ def report(
     shown: dict[str, str],
     repeats: int,
     loads: tuple[float, float],
+    versions: tuple[tuple[str, str], tuple[str, str]],
 ) -> str:
-    """The results as Markdown."""
+    """The results as Markdown; ``versions`` are ``(_git(), code_digest())`` at the start
+    and at the end of the run."""
     medians = {
         key: {which: statistics.median(v) if v else float("nan") for which, v in sides.items()}
         for key, sides in found.items()
@@ -551,7 +570,8 @@ def report(
         "# Curation overhead: reads with and without analysts' corrections",
         "",
         f"`python -m bench.curation`; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
-        f"{_git()}; {platform.platform()}, {os.cpu_count()} CPUs ({_cpu()}), load average "
+        f"{versions[0][0]} (code digest {versions[0][1]}); {platform.platform()}, "
+        f"{os.cpu_count()} CPUs ({_cpu()}), load average "
         f"{loads[0]:.1f} before and {loads[1]:.1f} after; Python {platform.python_version()}.",
         "",
         f"Stores: {stores.articles:,} articles, {stores.deals:,} synthetic deals, "
@@ -560,6 +580,7 @@ def report(
         f"{shown.get('plain', '?')} without them and {shown.get('corrected', '?')} with them."
         + (" The stores were reused from an earlier run (`--stores`)." if stores.reused else ""),
         "",
+        *_warnings(stores, versions),
         f"Median seconds of {repeats} runs each, the two stores interleaved in one run (after "
         "one round not counted; the order alternates every round):",
         "",
@@ -619,6 +640,28 @@ def report(
     return "\n".join(lines)
 
 
+def _warnings(stores: Stores, versions: tuple[tuple[str, str], tuple[str, str]]) -> list[str]:
+    """Paragraphs saying that the figures mix versions of the code, if they do."""
+    (start_git, start), (end_git, end) = versions
+    found = []
+    if start != end:
+        found += [
+            f"**The code under {PLACES} changed during this run** ({start_git}, digest "
+            f"{start}, at the start; {end_git}, digest {end}, at the end): this process kept "
+            "the code it had imported, while the child processes and the pages may have run "
+            "newer code. The figures mix versions; run again.",
+            "",
+        ]
+    if stores.code and stores.code != start:
+        found += [
+            f"The corrected store was made by other code (digest {stores.code}) and reused "
+            "(`--stores`): the reads are of this code, the times to make the corrections are "
+            "of that one.",
+            "",
+        ]
+    return found
+
+
 def _kinds(made: Sequence[Made]) -> str:
     counts: dict[str, int] = {}
     for m in made:
@@ -652,6 +695,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.repeats < 1 or options.articles < 1 or options.corrections < 1:
         parser.error("--articles, --corrections and --repeats must be at least 1")
     loads_before = os.getloadavg()[0]
+    at_start = (_git(), code_digest())
     with tempfile.TemporaryDirectory(prefix="bench-curation-") as scratch:
         workdir = options.stores or Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -664,7 +708,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             options.workers,
         )
         found, shown = measure(stores, options.repeats)
-    text = report(stores, found, shown, options.repeats, (loads_before, os.getloadavg()[0]))
+    at_end = (_git(), code_digest())
+    loads = (loads_before, os.getloadavg()[0])
+    text = report(stores, found, shown, options.repeats, loads, (at_start, at_end))
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(text, encoding="utf-8")
     print(text, end="")
