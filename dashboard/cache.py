@@ -328,9 +328,7 @@ def undo(location: str, agent: str, number: int) -> str:
 def corrections(location: str, version: str) -> list[dict[str, Any]]:
     """Every correction as a row, with its state (active, undone, orphaned)."""
     with reading(location, version) as graph:
-        return view.correction_rows(
-            [c.record() for c in graph.corrections()], graph.orphans(), graph.names()
-        )
+        return view.correction_rows(graph.corrections(), graph.orphans(), graph.names())
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

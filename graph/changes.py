@@ -15,6 +15,7 @@ from typing import Any
 from rdflib import PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from graph.errors import InputError
+from graph.store import as_stored
 from graph.vocab import CHANGES, PG, agent_iri, change_iri
 
 CHANGE_KINDS = ("ingest", "reextract", "correct", "undo", "remove", "update")
@@ -23,9 +24,7 @@ CHANGE_KINDS = ("ingest", "reextract", "correct", "undo", "remove", "update")
 def canonical(graph: Graph) -> set[tuple[Any, Any, Any]]:
     """A graph's triples as the store keeps them (an integer subtype reads as xsd:integer),
     so a graph and what was written of it compare equal."""
-    from graph.store import _canonical
-
-    return set(_canonical(graph))
+    return set(as_stored(graph))
 
 
 def counted(old: Graph, new: Graph) -> tuple[int, int]:

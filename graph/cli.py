@@ -936,8 +936,7 @@ def corrections(
 ) -> None:
     """List every correction, oldest first: active, undone, or orphaned (its target gone)."""
     with _open(ctx, "read") as pg:
-        records = [c.record() for c in pg.corrections()]
-        rows = correction_rows(records, pg.orphans(), pg.names())
+        rows = correction_rows(pg.corrections(), pg.orphans(), pg.names())
     if format is TableFormat.table:
         _table(rows, ["id", "change", "state", "agent", "time", "note"])
     else:

@@ -258,13 +258,23 @@ class PolicyGraph:
         self._overlay = None
         return IngestReport(list(prepared))
 
-    def _log(self, kind: str, graphs: Sequence[Graph], removed: Sequence[str] = ()) -> Graph:
+    def _log(
+        self,
+        kind: str,
+        graphs: Sequence[Graph],
+        removed: Sequence[str] = (),
+        before: Mapping[str, Graph] | None = None,
+    ) -> Graph:
         """The change-log records of writing ``graphs`` (replacing what is stored under their
-        names) and dropping the graphs named ``removed``."""
+        names, read unless ``before`` has it) and dropping the graphs named ``removed``."""
         counts = []
         for graph in graphs:
-            added, dropped = changes.counted(self.store.graph_triples(str(graph.identifier)), graph)
-            counts.append((str(graph.identifier), added, dropped))
+            name = str(graph.identifier)
+            old = (before or {}).get(name)
+            if old is None:
+                old = self.store.graph_triples(name)
+            added, dropped = changes.counted(old, graph)
+            counts.append((name, added, dropped))
         for name in removed:
             counts.append((name, 0, len(self.store.graph_triples(name))))
         log = changes.log_graph(kind, self.agent, curation.now(), counts)
@@ -575,11 +585,15 @@ class PolicyGraph:
                 )
 
     def _write_curation(self, triples: Graph, kind: str) -> None:
-        graph = self.store.graph_triples(str(CURATION))
-        for triple in triples:
+        """Add one correction's triples to ``id:curation``. They are validated on their own
+        (each correction is a whole node with its agent, and the shapes look at nothing
+        else), so the check does not grow with the corrections already stored."""
+        check(triples, kind)
+        stored = self.store.graph_triples(str(CURATION))
+        graph = Graph(identifier=CURATION)
+        for triple in (*stored, *triples):
             graph.add(triple)
-        check(graph, kind)
-        self.store.replace_graphs([graph], self._log(kind, [graph]))
+        self.store.replace_graphs([graph], self._log(kind, [graph], before={str(CURATION): stored}))
         self._overlay = None
 
     def _one_article(self, articles: Sequence[str], kind: str) -> str:
@@ -589,11 +603,11 @@ class PolicyGraph:
 
     def _sentence(self, article: str, sentence: str | None, kind: str) -> tuple[int, int, str]:
         """The evidence sentence chosen from the stored article, with its offsets."""
-        text = self.store.graph_triples(article).value(URIRef(article), SDO.articleBody)
+        text = self.stored_article(self.resolve_article(article)).text
         wanted = " ".join((sentence or "").split())
         if not wanted:
             raise InputError(f"{kind}: give the evidence sentence, as the article writes it")
-        start = str(text or "").find(wanted)
+        start = text.find(wanted)
         if start < 0:
             raise InputError(f"{kind}: the sentence {wanted[:60]!r} is not in that article")
         return start, start + len(wanted), wanted
@@ -649,15 +663,35 @@ class PolicyGraph:
             for c, missing in overlay.orphans(raw, deals, articles)
         ]
 
+    def stored_article(self, row: Mapping[str, Any]) -> Article:
+        """The ``Article`` an article's stored graph holds (``row`` as ``articles`` gives it):
+        its text split into sentences as extraction split it, with its metadata."""
+        graph = self.store.graph_triples(str(row["article"]))
+        node = URIRef(row["article"])
+        authors = [
+            str(graph.value(a, RDFS.label))
+            for a in sorted(graph.objects(node, SDO.author), key=str)
+        ]
+        standfirst = graph.value(node, SDO.abstract)
+        published = graph.value(node, SDO.datePublished)
+        meta = Metadata(
+            parse_date(str(published)) if published else None,
+            str(row["url"]) if row.get("url") else None,
+            None,
+            str(row["source"]) if row.get("source") else None,
+        )
+        return rebuild_article(
+            str(graph.value(node, SDO.articleBody) or row["headline"]),
+            str(standfirst) if standfirst else None,
+            meta,
+            " and ".join(authors) or None,
+            str(row["outlet"]) if row.get("outlet") else None,
+        )
+
     def article_sentences(self, article: str) -> list[dict[str, Any]]:
         """The sentences of a stored article (named as ``resolve_article`` takes it), as
         extraction splits them, each with its offsets: what evidence may be chosen from."""
-        row = self.resolve_article(article)
-        graph = self.store.graph_triples(str(row["article"]))
-        node = URIRef(row["article"])
-        standfirst = graph.value(node, SDO.abstract)
-        text = str(graph.value(node, SDO.articleBody) or row["headline"])
-        parsed = rebuild_article(text, str(standfirst) if standfirst else None, Metadata())
+        parsed = self.stored_article(self.resolve_article(article))
         return [
             {"start": s.start, "end": s.end, "text": s.text, "part": s.part}
             for s in parsed.sentences
@@ -684,36 +718,14 @@ class PolicyGraph:
         """Extract every stored article again from its stored text with today's rules, and
         replace its graph, in one transaction; corrections are kept and applied to the new
         graphs (``orphans`` reports any whose target the new rules no longer produce)."""
-        stored = []
-        for row in self.articles():
-            graph = self.store.graph_triples(str(row["article"]))
-            stored.append((row, graph))
+        rows = self.articles()
         prepared = []
-        for done, (row, graph) in enumerate(stored, start=1):
-            node = URIRef(row["article"])
-            authors = [
-                str(graph.value(a, RDFS.label))
-                for a in sorted(graph.objects(node, SDO.author), key=str)
-            ]
-            standfirst = graph.value(node, SDO.abstract)
-            published = graph.value(node, SDO.datePublished)
-            meta = Metadata(
-                parse_date(str(published)) if published else None,
-                str(row["url"]) if row.get("url") else None,
-                None,
-                str(row["source"]) if row.get("source") else None,
-            )
-            article = rebuild_article(
-                str(graph.value(node, SDO.articleBody) or row["headline"]),
-                str(standfirst) if standfirst else None,
-                meta,
-                " and ".join(authors) or None,
-                str(row["outlet"]) if row.get("outlet") else None,
-            )
+        for done, row in enumerate(rows, start=1):
             source = str(row.get("source") or row["article"])
-            prepared.append(self._prepare(self.extract_article(article, source), source))
+            article = self.extract_article(self.stored_article(row), source)
+            prepared.append(self._prepare(article, source))
             if progress:
-                progress(done, len(stored))
+                progress(done, len(rows))
         return self.write(prepared, "reextract")
 
     def deals(

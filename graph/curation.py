@@ -693,12 +693,15 @@ class Overlay:
                                 {"deal": deal, "role": role, "actor": mapped, "article": article}
                             )
         # a deal whose status an analyst set is reported by the analyst too, with its roles
+        members: dict[str, set[tuple[str, str]]] = {}
+        for row in out:
+            if row["deal"] in self.statuses:
+                members.setdefault(row["deal"], set()).add((row["role"], row["actor"]))
         for deal in self.statuses:
-            if deal in reported and CURATED not in {r["article"] for r in out if r["deal"] == deal}:
-                members = {(r["role"], r["actor"]) for r in out if r["deal"] == deal}
+            if deal in reported:
                 out += [
                     {"deal": deal, "role": role, "actor": actor, "article": CURATED}
-                    for role, actor in sorted(members)
+                    for role, actor in sorted(members.get(deal, ()))
                 ]
         return _distinct(out)
 

@@ -409,6 +409,36 @@ class Fix:
         return cls(state["kind"], state["target"], tuple(state["values"]), state.get("date"))
 
 
+def deal_fixes(
+    deal: str, status: str, payers: Sequence[str], payees: Sequence[str], delete: bool
+) -> list[dict[str, Any]]:
+    """The Ingest review's fixes of one deal, as ``Fix`` states: a status (as of today),
+    payers and payees when given, or its deletion."""
+    if delete:
+        return [Fix("delete-deal", deal).to_state()]
+    fixes = []
+    if status:
+        fixes.append(Fix("set-status", deal, (status,)))
+    if payers:
+        fixes.append(Fix("set-payers", deal, tuple(payers)))
+    if payees:
+        fixes.append(Fix("set-payees", deal, tuple(payees)))
+    return [fix.to_state() for fix in fixes]
+
+
+def actor_fixes(actor: str, name: str, kind: str, delete: bool) -> list[dict[str, Any]]:
+    """The Ingest review's fixes of one actor, as ``Fix`` states: a new name, a type, or its
+    deletion."""
+    if delete:
+        return [Fix("delete-actor", actor).to_state()]
+    fixes = []
+    if name.strip():
+        fixes.append(Fix("rename", actor, (name.strip(),)))
+    if kind:
+        fixes.append(Fix("retype", actor, (kind,)))
+    return [fix.to_state() for fix in fixes]
+
+
 def commit(
     target: PolicyGraph | str | None,
     reviews: Sequence[Review],

@@ -706,7 +706,7 @@ class RemoteStore(Store):
         try:
             for graph in graphs:
                 stored = self.graph_triples(str(graph.identifier))
-                if not isomorphic(_canonical(stored), _canonical(graph)):
+                if not isomorphic(as_stored(stored), as_stored(graph)):
                     return False
         except StoreError:
             return None
@@ -806,7 +806,7 @@ _INTEGERS = {
 }  # fmt: skip
 
 
-def _canonical(graph: Graph) -> Graph:
+def as_stored(graph: Graph) -> Graph:
     """A graph as a SPARQL server gives it back: integer subtypes read as xsd:integer (the
     form Oxigraph keeps them in), so a graph compares equal to what was written."""
     out = Graph()

@@ -1452,7 +1452,7 @@ CORRECTION_COLUMNS = ["id", "change", "state", "agent", "time", "note"]
 
 
 def correction_rows(
-    records: Iterable[Mapping[str, Any]],
+    corrections: Iterable[Correction],
     orphans: Iterable[Mapping[str, Any]],
     names: Mapping[str, str],
 ) -> list[dict[str, Any]]:
@@ -1460,24 +1460,13 @@ def correction_rows(
     does in words, and whether it is active, undone, or orphaned (its target is gone)."""
     missing = {o["id"]: o["missing"] for o in orphans}
     rows = []
-    for record in records:
+    for correction in corrections:
+        record = correction.record()
         state = "undone" if record["undone"] else "active"
         if record["id"] in missing:
             gone = missing[record["id"]]
             state = f"orphaned ({prefixed(gone) or gone} is gone)"
-        label = record.get("label") or describe(
-            Correction(
-                number=record["id"],
-                kind=record["kind"],
-                target=record["target"],
-                agent=record["agent"],
-                time=record["time"],
-                into=record["into"],
-                values=tuple(record["values"]),
-                date=record["date"],
-            ),
-            names,
-        )
+        label = correction.label or describe(correction, names)
         time = str(record["time"])[:19].replace("T", " ")
         rows.append({**record, "change": label, "state": state, "time": time})
     return rows
@@ -1498,35 +1487,6 @@ def sentence_choices(sentences: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         str(s["text"]): (str(s["text"]) if len(s["text"]) <= 120 else str(s["text"])[:117] + "…")
         for s in sentences
     }
-
-
-def deal_fixes(
-    deal: str, status: str, payers: Sequence[str], payees: Sequence[str], delete: bool
-) -> list[dict[str, Any]]:
-    """The Ingest review's fixes of one deal, as ``graph.review.Fix`` states: a status (as
-    of today), payers and payees when given, or its deletion."""
-    if delete:
-        return [{"kind": "delete-deal", "target": deal, "values": [], "date": None}]
-    fixes = []
-    if status:
-        fixes.append({"kind": "set-status", "target": deal, "values": [status], "date": None})
-    if payers:
-        fixes.append({"kind": "set-payers", "target": deal, "values": list(payers), "date": None})
-    if payees:
-        fixes.append({"kind": "set-payees", "target": deal, "values": list(payees), "date": None})
-    return fixes
-
-
-def actor_fixes(actor: str, name: str, kind: str, delete: bool) -> list[dict[str, Any]]:
-    """The Ingest review's fixes of one actor: a new name, a type, or its deletion."""
-    if delete:
-        return [{"kind": "delete-actor", "target": actor, "values": [], "date": None}]
-    fixes = []
-    if name.strip():
-        fixes.append({"kind": "rename", "target": actor, "values": [name.strip()], "date": None})
-    if kind:
-        fixes.append({"kind": "retype", "target": actor, "values": [kind], "date": None})
-    return fixes
 
 
 def fix_line(fix: Mapping[str, Any], names: Mapping[str, str]) -> str:

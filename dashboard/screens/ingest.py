@@ -6,6 +6,7 @@ import streamlit as st
 from graph import view
 from graph.errors import PolicyGraphError
 from graph.model import ACTOR_TYPES, STATUSES
+from graph.review import actor_fixes, deal_fixes
 
 import cache  # dashboard/cache.py, the cache layer (dashboard/ is on sys.path)
 import widgets  # dashboard/widgets.py, blocks the pages share
@@ -81,7 +82,7 @@ if reviews:
             )
             delete = st.checkbox("Delete this deal", key="fix_delete_deal")
             if st.form_submit_button("Queue deal fix") and deal:
-                fixes += view.deal_fixes(deal, status, payers, payees, delete)
+                fixes += deal_fixes(deal, status, payers, payees, delete)
                 st.rerun()
         with st.form("ingest_fix_actor"):
             actor = st.selectbox("Actor", list(actors), format_func=actors.get, key="fix_actor")
@@ -89,7 +90,7 @@ if reviews:
             kind = st.selectbox("Retype as", ["", *ACTOR_TYPES], key="fix_retype")
             delete = st.checkbox("Delete this actor", key="fix_delete_actor")
             if st.form_submit_button("Queue actor fix") and actor:
-                fixes += view.actor_fixes(actor, name, kind, delete)
+                fixes += actor_fixes(actor, name, kind, delete)
                 st.rerun()
         for fix in fixes:
             st.text(view.fix_line(fix, {**actors, **deals}))
