@@ -177,6 +177,21 @@ def _name_variants(name: str) -> list[str]:
     return out
 
 
+def _first_parts(names: Iterable[str]) -> list[str]:
+    """The first part of a country name made of two ("Bosnia and Herzegovina": "Bosnia"), and
+    its "St" form ("Saint Lucia": "St Lucia", "St. Lucia")."""
+    out: list[str] = []
+    for name in names:
+        head = name.split(",", 1)[0]
+        first = head.split(" and ", 1)[0].strip() if " and " in head else ""
+        if first and not (" " not in first and first.endswith("s")):  # "Turks" is a people
+            out.append(first)
+        for item in [head, *out]:
+            if item.startswith("Saint "):
+                out += [f"St {item[6:]}", f"St. {item[6:]}"]
+    return list(dict.fromkeys(out))
+
+
 def _clean_label(name: str, alts: Iterable[str]) -> str:
     """A display label from an ISO-style name: no ", State of" suffix, parenthesis or "The "."""
     if "," in name:
@@ -676,6 +691,9 @@ def _country_records(qids: dict[str, str]) -> list[_Record]:
         for info in infos:
             official_names.append(info.get("name") or "")
             alts.extend(a for a in info.get("altSpellings") or [] if isinstance(a, str))
+        # news shortens a two-part name to its first part ("Bosnia", "Trinidad", "Sao Tome"),
+        # checked below like any alternative spelling (so "Turks" stays a demonym)
+        alts.extend(_first_parts([country.name, getattr(country, "common_name", "") or ""]))
         names = [n for name in official_names if name for n in _name_variants(name)]
         for alt in (a.strip() for a in alts):
             if not alt or not fold(alt).isascii():

@@ -627,6 +627,46 @@ PAYMENT_FORMS = [
         "Under a deal, Chile will pay Peru €5m for detaining Bolivian suspects.",
         {("CL", "PE")},
     ),
+    ("give to", "Chile will give €30m to Peru to curb departures.", {("CL", "PE")}),
+    ("hand", "Chile will hand Peru €20m under the new arrangement.", {("CL", "PE")}),
+    (
+        "deposit with a central bank",
+        "Under the deal, Chile placed a $3bn deposit with the Central Bank of Peru.",
+        {("CL", "PE")},
+    ),
+    (
+        "buyer by a relative pronoun",
+        "Under a 2016 deal, gas flows to Peru, which buys most of its gas from Chile.",
+        {("PE", "CL")},
+    ),
+    (
+        "the other signatory",
+        "Chile and Peru signed a joint declaration.\n"
+        "Chile now proposes to pay €1.1 billion over 30 years for projects.",
+        {("CL", "PE")},
+    ),
+    ("provide with", "Under the deal, Chile provided Peru with €250m.", {("CL", "PE")}),
+    (
+        "reported intent",
+        "Officials said Chile would give Peru $40 million under the deal.",
+        {("CL", "PE")},
+    ),
+    ("hedged", "Chile signed a deal with Peru and may pay Peru €20m if talks succeed.", set()),
+    (
+        "amount in assistance",
+        "Chile signed a deal with Peru and announced €1bn in financial assistance for Peru.",
+        {("CL", "PE")},
+    ),
+    (
+        "the initiator is paid",
+        "Peru signed a deal with Chile on Monday.\nPeru will receive €30m.",
+        {("CL", "PE")},
+    ),
+    (
+        "how much is not said",
+        "Chile signed a deal with Peru. How much Chile will pay, and to whom, was not disclosed.",
+        set(),
+    ),
 ]
 
 
@@ -651,14 +691,80 @@ def test_extract_payments_in_their_grammatical_forms(tmp_path, sentence, pairs):
         ("The deal between Chile and Peru is to be scrapped, officials said.", "terminated"),
         ("Chile's plan to send asylum seekers to Peru is unlawful, a court ruled.", "suspended"),
         ("Chile's plan to cut taxes in Peru was dropped.", None),
+        ("Chile and Peru renewed the Memorandum of Understanding on migration.", "concluded"),
+        ("The Chile-Peru protocol lets Chile send migrants to centres in Peru.", "concluded"),
+        ("Chile and Peru concluded negotiations on a free-trade agreement.", "concluded"),
+        ("Chile suspended its cooperation with Peru after the coup.", "suspended"),
+        ("The agreement, signed in 2017 by Chile and Peru, was extended in 2020.", "concluded"),
     ],
-    ids=["agreed-to", "agreed-with-to", "letter-of-intent", "is-to-be", "plan-to-send", "plan"],
+    ids=[
+        "agreed-to",
+        "agreed-with-to",
+        "letter-of-intent",
+        "is-to-be",
+        "plan-to-send",
+        "plan",
+        "capitalised-instrument",
+        "hyphen-after-the",
+        "negotiations-on",
+        "cooperation-with",
+        "signed-by",
+    ],
 )
 def test_extract_deals_said_by_a_verb_or_an_instrument(tmp_path, text, status):
     deals, _ = _read_text(tmp_path, f"Chile and Peru: a new step\n{text}\n")
 
     expected = [({"CL", "PE"}, status)] if status else []  # a plan that moves no one: no deal
     assert [({p["iso_code"] for p in d["parties"]}, d["status"]) for d in deals] == expected
+
+
+@pytest.mark.model
+def test_extract_its_is_the_subject_of_the_clause_not_the_last_place_named(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile looks north\n"
+        "Chile has turned to Bolivia because its cooperation with Peru has collapsed.\n",
+    )
+
+    sides = [{p["iso_code"] for p in d["parties"]} for d in deals]
+    assert {"CL", "PE"} in sides
+    assert {"BO", "PE"} not in sides
+
+
+@pytest.mark.model
+def test_extract_a_separate_deal_of_another_year_is_a_second_deal(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru, again\n"
+        "In 2016 Chile and Peru signed a deal worth €6bn.\n"
+        "In 2024 Chile and Peru signed a separate deal on visas worth €1bn.\n",
+    )
+
+    assert sorted(d["amount"] for d in deals) == ["€1bn", "€6bn"]
+    assert all({p["iso_code"] for p in d["parties"]} == {"CL", "PE"} for d in deals)
+
+
+@pytest.mark.model
+def test_extract_a_lender_and_a_bloc_are_sides_of_their_deals(tmp_path):
+    deals, entities = _read_text(
+        tmp_path,
+        "Loans and trade\n"
+        "Last month the World Bank approved a new $2bn loan for Peru.\n"
+        "Chile and the African Union signed a trade agreement on Monday.\n"
+        "Separately, Peru signed a deal with Bolivia to lease a port in return for $1bn.\n",
+    )
+
+    labels = [(e["label"], e["type"]) for e in entities]
+    found = {
+        (
+            frozenset(p["iso_code"] or p["label"] for p in d["parties"]),
+            tuple(p["iso_code"] or p["label"] for p in d["payers"]),
+        )
+        for d in deals
+    }
+    assert (frozenset({"World Bank", "PE"}), ("World Bank",)) in found, (found, labels)
+    assert any(parties == frozenset({"CL", "African Union"}) for parties, _ in found), found
+    assert all("returns" not in d["purposes"] for d in deals)  # "in return for" is no returns
 
 
 @pytest.mark.model

@@ -79,7 +79,10 @@ _DEAL_WORDS = {
 }  # fmt: skip
 # verbs of granting money a funding word can be the object of, beside the verbs of paying
 # ("X announced a package" is left out: press releases announce what others pay)
-_GRANTING = {"approve", "extend", "disburse", "unveil", "release", "award", "sanction"}
+_GRANTING = {
+    "approve", "extend", "disburse", "unveil", "release", "award", "sanction", "place", "make",
+    "announce", "pledge", "promise", "offer", "provide", "commit", "agree",
+}  # fmt: skip
 _HELP_VERBS = {"help", "support", "assist", "aid", "enable", "back", "bolster", "prop"}
 _PEOPLE_NOUNS = {
     "refugee", "migrant", "people", "person", "asylum", "seeker", "national", "citizen",
@@ -161,9 +164,22 @@ def _span(token: Token | Span) -> CharSpan:
 _EXAMPLE_PREPS = {"including", "like", "notably", "especially", "particularly"}
 
 
+_RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
+
+
+def _antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for: "Turkey, which still buys gas" → Turkey."""
+    clause = token.head
+    if token.lower_ in _RELATIVE_PRONOUNS and clause.dep_ == "relcl" and clause.head != clause:
+        return clause.head
+    return token
+
+
 def _with_conjuncts(token: Token) -> list[Token]:
     """The token, its conjuncts and appositions, and the members of a list it introduces
-    ("several countries, including A, B and C", "countries such as A and B")."""
+    ("several countries, including A, B and C", "countries such as A and B"); a relative
+    pronoun is the noun its clause is about ("Turkey, which buys gas": Turkey)."""
+    token = _antecedent(token)
     found = [token, *token.conjuncts]
     for item in list(found):
         found.extend(child for child in item.children if child.dep_ == "appos")
@@ -242,9 +258,18 @@ def _is_money(token: Token) -> bool:
     )
 
 
+def _with_money(verb: Token) -> bool:
+    """Whether a verb supplies money by "with" ("provided X with €250m")."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "with" and any(_is_money(g) for g in c.children)
+        for c in verb.children
+    )
+
+
 def _gives_money(verb: Token) -> bool:
     """Whether a giving verb (give, provide, offer, pledge) gives money: its object is one."""
-    return any(c.dep_ in {"dobj", "nsubjpass"} and _is_money(c) for c in verb.children)
+    # (a parser may hang "€20m" from the verb as a measure: "hand X €20m")
+    return any(c.dep_ in {"dobj", "nsubjpass", "npadvmod"} and _is_money(c) for c in verb.children)
 
 
 def _deal_years(deal: Token) -> list[str]:
@@ -319,7 +344,24 @@ def _named_elsewise(deal: Token) -> bool:
         if t.i < deal.i and _in_place(t) and not (own is not None and own.start <= t.i < own.end)
     ]
     parties = any(c.dep_ == "prep" and c.lower_ in _PARTY_PREPS for c in deal.children)
-    return not beside and not parties
+    # "A and B renewed the Memorandum of Understanding": what places sign is their deal
+    signers = deal.dep_ in {"dobj", "nsubjpass"} and any(
+        c.dep_ in {"nsubj", "agent"} and any(_in_place(t) for t in c.subtree)
+        for c in deal.head.children
+    )
+    return not beside and not parties and not signers
+
+
+def _with_a_place(word: Token) -> bool:
+    """Whether a word has a place after "with" ("cooperation with X and Y")."""
+    return any(
+        _in_place(t)
+        for prep in word.children
+        if prep.dep_ == "prep" and prep.lower_ == "with"
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+        for t in _with_conjuncts(pobj)
+    )
 
 
 def _named_sides(deal: Token) -> list[Token]:
@@ -457,9 +499,34 @@ def _hypothetical(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children)
 
 
+def _hedged(token: Token) -> bool:
+    """Whether a payment is only possible or on a condition ("X may pay Y", "could fund",
+    "will pay Y if talks succeed"); "would" alone is reported intent ("said it would pay")."""
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS - {"would"} for c in token.children):
+        return True
+    return any(
+        c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in c.children)
+        for c in token.children
+    )
+
+
+_WH_WORDS = {"how", "what", "who", "whom"}
+
+
 def _in_question(token: Token) -> bool:
-    """Whether a verb is only asked or left open: "whether X will pay", "if Y pays"."""
-    return any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in token.children)
+    """Whether a verb is only asked or left open: "whether X will pay", "if Y pays", "how
+    much X will pay (has not been disclosed)" (a clause its wh-word opens, not a relative one:
+    "X, which will pay", says it pays)."""
+    if any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in token.children):
+        return True
+    first = token.left_edge
+    if token.dep_ == "relcl" or first.i >= token.i or first.lower_ not in _WH_WORDS:
+        return False
+    item = first.head  # the wh-word is the verb's own, not a verb's before it
+    while item != token and item.pos_ not in {"VERB", "AUX"} and item.head != item:
+        item = item.head
+    return item == token
 
 
 def _negated(token: Token) -> bool:
@@ -581,6 +648,8 @@ class DealExtractor:
             if not _named_elsewise(span.root)
             # words that are deals only with both sides named: "the EU-Turkey statement"
             and (label != "NAMED_ONLY" or _named_sides(span.root) or span.root in plans)
+            # "suspended its cooperation with X": a working deal, with a side named
+            and (label != "COOPERATION" or _named_sides(span.root) or _with_a_place(span.root))
         ]
         # "the government's plan to send asylum seekers to X": a plan that moves people to
         # another country is that country's deal
@@ -682,6 +751,8 @@ class DealExtractor:
                 a.lemma_ == "right" for a in list(span.root.ancestors)[:2]
             ):
                 continue  # a people's "right to return" home is no returns of migrants
+            if _in_return_for(span.root):
+                continue  # "in return for $1bn": what is given back, not people returned
             if label not in facts.purposes:
                 facts.purposes.append(label)
         text = doc.text
@@ -728,7 +799,7 @@ class DealExtractor:
             if label == "PLAN_TO_SEND" and nodes["deal"] not in plans:
                 plans.append(nodes["deal"])
             verb = nodes.get("verb")
-            if verb is not None and (_negated(verb) or _in_question(verb)):
+            if verb is not None and (_negated(verb) or _in_question(verb) or _hedged(verb)):
                 if "payee" in nodes:  # "did not pay X": X is a side, but no payment is said
                     facts.counterparties.extend(_span(t) for t in _with_conjuncts(nodes["payee"]))
                     facts.unpaid = True
@@ -757,12 +828,18 @@ class DealExtractor:
                 for subject in child.children:
                     if subject.dep_ == "nsubj" and subject.pos_ in {"PROPN", "NOUN"}:
                         found.extend(_with_conjuncts(subject))
+            if child.dep_ == "acl" and child.lemma_ in _AGREE_VERBS:  # "a deal signed by A and B"
+                for agent in child.children:
+                    if agent.dep_ == "agent":
+                        found.extend(t for g in agent.children for t in _with_conjuncts(g))
         verb = deal.head
         # "people flown from A to B under an arrangement": the two ends of what the deal moves
         found.extend(_ends_moved_under(deal))
         if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"}:
             if deal.dep_ == "pobj":
                 verb = deal.head.head
+                if verb.pos_ == "NOUN" and verb.dep_ == "dobj" and verb.head.pos_ == "VERB":
+                    verb = verb.head  # "A and B concluded negotiations on an agreement"
             if verb in commentary or verb.lemma_ in _DEMAND_VERBS:
                 return [_span(_noun_phrase(t)) for t in found]
             for child in verb.children:
@@ -801,13 +878,14 @@ class DealExtractor:
         # "did not pay X", "could pay X", "have not said whether Y will pay X": no payment is
         # said, but X is still a side of the deal the sentence speaks of
         unsaid = label in {"PAY", "RECEIVE"} and (
-            _negated(cue) or _hypothetical(cue) or _in_question(cue)
+            _negated(cue) or _in_question(cue) or _hedged(cue)
         )
         payers: list[Token] = []
         payees: list[Token] = []
         if label == "PAY" and cue.pos_ == "VERB":
             inherent = cue.lemma_ in _PAYEE_IS_OBJECT  # pay, fund: money whatever the object
-            if not inherent and not _gives_money(cue):
+            supplies = _with_money(cue)  # "provided X with €250m": X is paid
+            if not inherent and not _gives_money(cue) and not supplies:
                 return  # "send asylum seekers to X" is no payment
             subject = cue
             while not any(c.dep_ in {"nsubj", "nsubjpass"} for c in subject.children) and (
@@ -833,12 +911,16 @@ class DealExtractor:
                     payees.extend(_with_conjuncts(child))
                 elif child.dep_ == "agent":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
-                elif child.dep_ == "dobj" and inherent and not _is_money(child):
-                    payees.extend(_recipients(child))
+                elif child.dep_ == "dobj" and (inherent or supplies) and not _is_money(child):
+                    payees.extend(_recipients(child))  # "pay X", "provided X with €Nm"
+                elif child.dep_ == "dobj" and _in_place(child) and not _is_money(child):
+                    payees.extend(_with_conjuncts(child))  # "hand X €20m", parsed X as object
                 elif child.dep_ == "dobj" and inherent:  # "pay X annual payments"
                     payees.extend(
                         t for t in child.lefts if t.dep_ in {"nmod", "poss"} and _in_place(t)
                     )
+                elif child.dep_ == "dative" and child.pos_ == "ADP":  # "give €Nm to X"
+                    payees.extend(t for g in child.children for t in _recipients(g))
                 elif child.dep_ == "dative":
                     payees.extend(_with_conjuncts(child))
                 elif child.dep_ == "prep" and child.lower_ in _RECIPIENT_PREPS.get(
@@ -871,8 +953,16 @@ class DealExtractor:
                     elif child.dep_ == "prep" and child.lower_ == "from":
                         payers.extend(t for g in child.children for t in _with_conjuncts(g))
         elif label == "BUY" and cue.pos_ == "VERB":
-            # the buyer pays the seller: "Turkey buys gas from Russia"
-            for child in cue.children:
+            # the buyer pays the seller: "A buys oil from B", "A buys most of its oil from
+            # B's capital" (the seller hangs from what is bought)
+            objects = [c for c in cue.children if c.dep_ == "dobj"]
+            held = [
+                g
+                for o in objects
+                for g in o.subtree
+                if g.dep_ == "prep" and g.lower_ == "from" and g.head.pos_ == "NOUN"
+            ]
+            for child in [*cue.children, *held]:
                 if child.dep_ == "nsubj":
                     payers.extend(_with_conjuncts(child))
                 elif child.dep_ == "prep" and child.lower_ == "from":
@@ -886,7 +976,9 @@ class DealExtractor:
             for child in cue.children:
                 if child.dep_ in {"poss", "compound"} and child.pos_ == "PROPN":
                     payers.extend(_with_conjuncts(child))
-                elif child.dep_ == "prep" and child.lower_ in {"for", "to"}:
+                elif child.dep_ == "prep" and child.lower_ in _RECIPIENT_PREPS.get(
+                    cue.lemma_.lower(), {"for", "to"}
+                ):  # "a deposit of $Nbn with the central bank of X"
                     payees.extend(t for g in child.children for t in _recipients(g))
                 elif child.dep_ == "prep" and child.lower_ == "from":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
@@ -896,6 +988,9 @@ class DealExtractor:
                     if payees:
                         break
             verb = cue.head
+            if cue.dep_ == "pobj" and verb.lower_ == "in" and verb.head.pos_ == "VERB":
+                verb = verb.head  # "announced €1bn in financial assistance for X"
+                cue = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), cue)
             if not payers and cue.dep_ in {"dobj", "nsubjpass"} and verb.lemma_ in _GRANTING:
                 # "the lender approved a $7bn loan for X": who grants it pays
                 payers.extend(
@@ -912,6 +1007,12 @@ class DealExtractor:
                     payees.extend(
                         t for g in item.children if g.dep_ == "pobj" for t in _recipients(g)
                     )
+            if payers and not payees:  # "includes €80m from X for Y's border forces"
+                for item in cue.head.children:
+                    if item.dep_ == "prep" and item.lower_ in {"for", "to"}:
+                        payees.extend(
+                            t for g in item.children if g.dep_ == "pobj" for t in _recipients(g)
+                        )
             if not (payers and payees):
                 return  # an amount alone names no payment
         elif label == "EXCHANGE" and has_amount:
@@ -961,6 +1062,18 @@ class DealExtractor:
                 found.extend(_with_conjuncts(child))
         found = [_speaker_of(t) for t in found]
         return [_span(_critic_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
+
+
+def _in_return_for(token: Token) -> bool:
+    """Whether the word is the "return" of the idiom "in return for" (an exchange)."""
+    doc = token.doc
+    return (
+        token.lower_ == "return"
+        and token.i > 0
+        and doc[token.i - 1].lower_ == "in"
+        and token.i + 1 < len(doc)
+        and doc[token.i + 1].lower_ == "for"
+    )
 
 
 def _speaker_of(token: Token) -> Token:
@@ -1180,7 +1293,16 @@ def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
                     before -= 1  # "Alliance for Peru"
                 start = before if before < span.start - 1 else span.start
         hyphen = end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].is_title
-        if hyphen and start > 0 and doc[start - 1].is_title and not doc[start - 1].ent_type_:
+        # (not a pair of places, "the Italy-Albania protocol": two sides, no one name)
+        paired = any(s.ident and s.start == end + 1 for s in spans)
+        if (
+            hyphen
+            and not paired
+            and start > 0
+            and doc[start - 1].is_title
+            and doc[start - 1].pos_ == "PROPN"
+            and not doc[start - 1].ent_type_
+        ):
             start, end = start - 1, end + 2  # "Radio Chile-Sur"
         party = f"{doc[start - 1].lower_} {doc[start:end].text.lower()}" if start > 0 else ""
         if party in words["parties_set"]:

@@ -122,9 +122,10 @@ class DealReader:
             # a party is a state or body with an ISO code: not a sea or a continent
             parties = [k for k in found if self._is_party(k)]
             if not parties and stand_ins and self._is_stand_in(sentence, span, found):
-                parties = [
-                    k for k in self._place_before(sentence, offset + span[0]) if self._is_party(k)
-                ]
+                before = self._subject_before(sentence, span) or self._place_before(
+                    sentence, offset + span[0]
+                )
+                parties = [k for k in before if self._is_party(k)]
             for key in parties:
                 if key not in keys:
                     keys.append(key)
@@ -132,7 +133,8 @@ class DealReader:
 
     def _is_party(self, key: str) -> bool:
         actor = self.res.actors[key]
-        return actor.type in PARTY_TYPES and bool(actor.iso_code)
+        # a supranational body is a side with or without a code (the EU, Mercosur)
+        return actor.type in PARTY_TYPES and (bool(actor.iso_code) or actor.type == "Supranational")
 
     def _is_stand_in(self, sentence: int, span: tuple[int, int], found: list[str]) -> bool:
         """Whether a phrase stands for a state without naming it: "the government", "its",
@@ -147,6 +149,29 @@ class DealReader:
         if text.rsplit(" ", 1)[-1] in STAND_INS - PRONOUNS:  # "the Novak administration"
             return bool(kinds) and kinds <= {"Person", "Organisation"}
         return kinds == {"Government"}
+
+    def _subject_before(self, sentence: int, span: tuple[int, int]) -> list[str]:
+        """For a pronoun ("its", "it"), the party that is the subject of a clause before it:
+        "The EU has turned to X because its cooperation with Y …": its = the EU, not X."""
+        text = self.article.sentences[sentence].text[span[0] : span[1]].strip().lower()
+        if text not in PRONOUNS:
+            return []
+        doc = self.docs[sentence]
+        offset = self.article.sentences[sentence].start
+        for token in doc:
+            if token.idx >= span[0]:
+                break
+            if token.dep_ not in {"nsubj", "nsubjpass"} or token.pos_ == "PRON":
+                continue
+            end = token.idx + len(token.text)
+            keys = [
+                k
+                for k in self.res.at(sentence, (token.left_edge.idx, end), offset)
+                if self._is_party(self._country(k)) and k not in self._not_stand_in
+            ]
+            if keys:
+                return [self._country(keys[0])]
+        return []
 
     def _place_before(self, sentence: int, offset: int) -> list[str]:
         """The last party named before ``offset`` in the sentence ("Britain, where the
@@ -252,11 +277,15 @@ class DealReader:
         # who is paid is plainer than who initiated: a co-signer who is paid is a payee
         payers = self._places(index, facts.payers, people=False)
         offset = self.article.sentences[index].start
-        lender = not payers and any(
-            self.res.actors[k].type == "Organisation"
+        lenders = [
+            k
             for span in facts.payers
             for k in self.res.at(index, span, offset)
-        )
+            if self.res.actors[k].type == "Organisation"
+        ]
+        lender = not payers and bool(lenders)
+        if lender:  # "a fund approved a loan for X": the lender is the paying side
+            payers = list(dict.fromkeys(lenders))
         payees = [
             k
             for k in self._places(index, facts.payees, people=False, stand_ins=False)
@@ -289,6 +318,11 @@ class DealReader:
             )
             if not any(not c.precedent for c in clusters) and not cluster.precedent:
                 cluster.absorb(pending)  # what was said of "the deal" before its sides were
+            sides = set(initiators) | set(counterparties)
+            same = [c for c in clusters if self._sides(c) == sides]
+            if same and self._another_deal(same[-1], facts):
+                # "A and B signed a separate deal in 2024" after A and B's first: a second
+                cluster.distinction = cluster.year or str(len(same) + 1)
             clusters.append(cluster)
         if cluster is None:
             cluster = current or pending
@@ -408,7 +442,9 @@ class DealReader:
         # goes to the other side of the deal; and the other way round ("Y agreed to take back
         # migrants in exchange for €Z")
         if payers and not payees and set(payers) <= set(initiators):
-            payees = list(counterparties)
+            # and where both sides initiated ("A and B signed a declaration; A will pay"),
+            # the other initiator
+            payees = list(counterparties) or [k for k in initiators if k not in payers]
         if payees and not payers:
             payers = [k for k in initiators if k not in payees]
             if not payers and set(payees) <= set(initiators):
@@ -438,6 +474,10 @@ class DealReader:
             if len(parties) < 2:
                 continue
             group_payees = [k for k in payees if k in group]
+            if not group_payees and set(payers) & set(group):
+                # the side that initiated is paid by this one ("X signed a deal with Y; X
+                # will receive €30m")
+                group_payees = [k for k in payees if k in initiators]
             deal = Deal(
                 parties=parties,
                 payers=[k for k in payers if k in parties] if group_payees else [],

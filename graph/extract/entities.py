@@ -171,7 +171,7 @@ def organisation_type(name: str) -> ActorType:
     lex = lexicon()
     if words & set(lex["party_words"]) or lower in lex["parties"]:
         return "PoliticalParty"
-    if words & set(lex["government_words"]):
+    if words & set(lex["government_words"]) or any(p in lower for p in lex["government_phrases"]):
         return "Government"
     return "Organisation"
 
@@ -411,8 +411,24 @@ class Resolver:
                 key = f"{kind.lower()}/{slug(name)}"
                 res.add(Actor(key=key, label=name, type=kind))
                 named[name] = key
+                country = self._country_in_name(name) if kind == "Government" else None
+                if country is not None:  # "the Central Bank of X" acts for X
+                    self._add_place(country, res)
+                    res.nationality[key] = country.key
             mention.key = key
             res.mention(mention, article)
+
+    def _country_in_name(self, name: str) -> Place | None:
+        """The one country a state body's name names: "Ministry of Interior of Libya", "the
+        Turkish Coast Guard"; None for none or several."""
+        words = re.findall(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?", name)
+        singles = [w for phrase in words for w in phrase.split()]
+        found = {
+            place.key: place
+            for text in [*words, *singles]
+            if (place := self.gazetteer.lookup(text)) is not None and place.type == "Country"
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _people(self, people: list[Mention], res: Resolution, article: Article) -> None:
         counts = Counter(person_name(m.text) for m in people if person_name(m.text))
