@@ -177,6 +177,24 @@ def _name_variants(name: str) -> list[str]:
     return out
 
 
+_NAME_PARTICLES = {"of", "the", "de", "del", "la", "le", "al", "el"}
+# words that say what kind of subdivision a name is, whatever the ISO type says
+_TYPE_WORDS = {
+    "region", "province", "state", "territory", "county", "district", "governorate", "island",
+    "islands", "autonomous", "community", "municipality", "oblast", "prefecture", "department",
+    "city", "republic", "special", "administrative", "capital", "federal", "metropolitan",
+}  # fmt: skip
+
+
+def _only_type_words_besides(sub: Any, words: list[str], query: list[str]) -> bool:
+    """Whether the words of a subdivision's name beyond ``query`` only say its type."""
+    rest = list(words)
+    for word in query:
+        rest.remove(word)
+    kind = set(_words(getattr(sub, "type", "") or ""))
+    return all(w in kind or w in _NAME_PARTICLES or w in _TYPE_WORDS for w in rest)
+
+
 def _first_parts(names: Iterable[str]) -> list[str]:
     """The first part of a country name made of two ("Bosnia and Herzegovina": "Bosnia"), and
     its "St" form ("Saint Lucia": "St Lucia", "St. Lucia")."""
@@ -563,6 +581,11 @@ class Gazetteer:
         exact = [h for h in hits if h[2]]
         if exact:
             hits = exact
+        elif wanted:
+            # within the article's countries, a part of a region's name is the region only
+            # beside its type ("Kurdistan (Region)"), not the town the region is named after
+            # ("Calais" of "Pas-de-Calais"); asked with no country, any part will do
+            hits = [h for h in hits if _only_type_words_besides(h[0], h[1], query)]
         codes = {h[0].code for h in hits}
         hits = [h for h in hits if getattr(h[0], "parent_code", None) not in codes]
         if len(hits) != 1:

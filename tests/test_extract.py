@@ -663,6 +663,28 @@ PAYMENT_FORMS = [
         {("CL", "PE")},
     ),
     (
+        "passive with its agent",
+        "Peru will be paid by Chile for running the centres.",
+        {("CL", "PE")},
+    ),
+    ("is to receive", "Peru is to receive €105m from Chile for border management.", {("CL", "PE")}),
+    (
+        "spent on training",
+        "Chile has spent €100m training and equipping Peru's coastguard since 2017.",
+        {("CL", "PE")},
+    ),
+    (
+        "paid out of promised",
+        "Chile has paid out €3bn of the €6bn promised to Peru.",
+        {("CL", "PE")},
+    ),
+    ("in kind to", "Chile transferred $1bn in compensation to Peru.", {("CL", "PE")}),
+    (
+        "spent on the deal",
+        "Chile spent €700m on the Chile-Peru deal; €290m of it was paid to Peru.",
+        {("CL", "PE")},
+    ),
+    (
         "how much is not said",
         "Chile signed a deal with Peru. How much Chile will pay, and to whom, was not disclosed.",
         set(),

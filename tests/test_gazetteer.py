@@ -100,6 +100,11 @@ def test_gazetteer_subdivision_misses_and_preferences(gaz: Gazetteer) -> None:
     texas = gaz.find_subdivision("Texas", ["US"])
     assert texas is not None
     assert (texas.code, texas.parent) == ("US-TX", "US")
+    # a town that is only a part of a region's name is not the region ("Pas-de-Calais")
+    assert gaz.find_subdivision("Calais", ["FR"]) is None
+    assert gaz.find_subdivision("Nouadhibou", ["MR"]) is None
+    apulia = gaz.find_subdivision("Puglia", ["IT"])
+    assert apulia is not None and apulia.code == "IT-75"
 
 
 def test_gazetteer_subdivision_by_code_and_key(gaz: Gazetteer) -> None:

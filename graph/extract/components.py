@@ -65,7 +65,7 @@ _DISTINCT = {
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PARTY_PREPS = {"with", "between", "among", "involving"}
 _AGREE_VERBS = {"agree", "sign", "reach", "negotiate", "strike", "talk", "conclude", "seal", "ink"}
-_PAYEE_IS_OBJECT = {"pay", "fund", "finance", "bankroll", "compensate", "reward"}
+_PAYEE_IS_OBJECT = {"pay", "fund", "finance", "bankroll", "compensate", "reward", "spend"}
 _REGION_NOUNS = {"region", "province", "state", "territory", "enclave", "area", "republic"}
 # prepositions that name a payment's recipient, by verb ("deposit $3bn with X", "invest in X")
 _RECIPIENT_PREPS = {
@@ -165,6 +165,9 @@ _EXAMPLE_PREPS = {"including", "like", "notably", "especially", "particularly"}
 
 
 _RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
+# verbs whose subject is the subject of the verb after them ("X is to receive", "X is due to
+# get", "X is expected to receive", "X stands to gain")
+_RAISING = {"be", "expect", "set", "due", "likely", "go", "stand", "poise", "hope", "seek"}
 
 
 def _antecedent(token: Token) -> Token:
@@ -919,6 +922,32 @@ class DealExtractor:
                     payees.extend(
                         t for t in child.lefts if t.dep_ in {"nmod", "poss"} and _in_place(t)
                     )
+                    # "paid out €3bn of the €6bn promised to X": the money's own recipient
+                    payees.extend(
+                        t
+                        for item in child.subtree
+                        if item.dep_ == "acl"
+                        for prep in item.children
+                        if prep.dep_ == "prep" and prep.lower_ in {"to", "for"}
+                        for g in prep.children
+                        for t in _recipients(g)
+                    )
+                elif cue.lemma_ == "spend" and child.dep_ in {"xcomp", "advcl"}:
+                    # "spent €100m training and equipping X's coastguard"
+                    payees.extend(
+                        t
+                        for item in [child, *child.conjuncts]
+                        for o in item.children
+                        if o.dep_ == "dobj"
+                        for t in _recipients(o)
+                    )
+                elif cue.lemma_ == "spend" and child.dep_ == "prep" and child.lower_ == "on":
+                    payees.extend(  # "on X", not "on the A-B deal": its sides, not payees
+                        t
+                        for g in child.children
+                        if g.lower_ not in _DEAL_WORDS
+                        for t in _recipients(g)
+                    )
                 elif child.dep_ == "dative" and child.pos_ == "ADP":  # "give €Nm to X"
                     payees.extend(t for g in child.children for t in _recipients(g))
                 elif child.dep_ == "dative":
@@ -928,6 +957,17 @@ class DealExtractor:
                 ):
                     for pobj in child.children:
                         payees.extend(_recipients(pobj))
+                elif child.dep_ == "prep" and child.lower_ == "in" and _gives_money(cue):
+                    # "transferred $1bn in compensation to X": the recipient under the kind
+                    payees.extend(
+                        t
+                        for pobj in child.children
+                        if pobj.lower_ not in {"return", "exchange"}  # not what is given back
+                        for prep in pobj.children
+                        if prep.dep_ == "prep" and prep.lower_ in {"to", "for"}
+                        for g in prep.children
+                        for t in _recipients(g)
+                    )
             if not payees:  # "promised $20bn to help X": who the money is to help
                 payees.extend(_helped(cue))
             deal = cue.head if cue.dep_ == "relcl" else None
@@ -940,6 +980,9 @@ class DealExtractor:
                     elif child.dep_ == "prep" and child.lower_ == "with" and not payees:
                         payees.extend(t for g in child.children for t in _recipients(g))
             written_before = _place_just_before(cue)  # "the UK will pay": plainer than a parse
+            passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in cue.children)
+            if passive:  # "X will be paid by Y": the place before is the one paid
+                written_before = []
             if written_before and not set(written_before) & set(payers):
                 payers = written_before  # (the last of a list of payers is still the list)
         elif label == "RECEIVE" and cue.pos_ == "VERB":
@@ -952,6 +995,15 @@ class DealExtractor:
                         payees.extend(_with_conjuncts(child))
                     elif child.dep_ == "prep" and child.lower_ == "from":
                         payers.extend(t for g in child.children for t in _with_conjuncts(g))
+                head = cue.head
+                if not payees and cue.dep_ == "xcomp" and head.lemma_ in _RAISING:
+                    # "X is to receive €Nm", "X is expected to receive": X is paid
+                    payees.extend(
+                        t
+                        for c in head.children
+                        if c.dep_ in {"nsubj", "nsubjpass"}
+                        for t in _with_conjuncts(c)
+                    )
         elif label == "BUY" and cue.pos_ == "VERB":
             # the buyer pays the seller: "A buys oil from B", "A buys most of its oil from
             # B's capital" (the seller hangs from what is bought)
