@@ -685,6 +685,11 @@ PAYMENT_FORMS = [
         {("CL", "PE")},
     ),
     (
+        "its support, scaled",
+        "Chile will double its financial support to Peru to 500 million euros.",
+        {("CL", "PE")},
+    ),
+    (
         "how much is not said",
         "Chile signed a deal with Peru. How much Chile will pay, and to whom, was not disclosed.",
         set(),
@@ -717,6 +722,10 @@ def test_extract_payments_in_their_grammatical_forms(tmp_path, sentence, pairs):
         ("The Chile-Peru protocol lets Chile send migrants to centres in Peru.", "concluded"),
         ("Chile and Peru concluded negotiations on a free-trade agreement.", "concluded"),
         ("Chile suspended its cooperation with Peru after the coup.", "suspended"),
+        (
+            "Chile and Peru signed a deal on Friday. A court had earlier blocked the deal.",
+            "concluded",
+        ),
         ("The agreement, signed in 2017 by Chile and Peru, was extended in 2020.", "concluded"),
     ],
     ids=[
@@ -730,6 +739,7 @@ def test_extract_payments_in_their_grammatical_forms(tmp_path, sentence, pairs):
         "hyphen-after-the",
         "negotiations-on",
         "cooperation-with",
+        "past-perfect-is-earlier",
         "signed-by",
     ],
 )

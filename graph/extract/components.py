@@ -83,6 +83,11 @@ _GRANTING = {
     "approve", "extend", "disburse", "unveil", "release", "award", "sanction", "place", "make",
     "announce", "pledge", "promise", "offer", "provide", "commit", "agree",
 }  # fmt: skip
+# verbs that change how much a giver gives ("X doubled its aid to Y")
+_SCALING = {
+    "double", "triple", "increase", "raise", "boost", "expand", "resume", "continue", "renew",
+    "extend", "cut", "reduce", "halve", "suspend", "freeze",
+}  # fmt: skip
 _HELP_VERBS = {"help", "support", "assist", "aid", "enable", "back", "bolster", "prop"}
 _PEOPLE_NOUNS = {
     "refugee", "migrant", "people", "person", "asylum", "seeker", "national", "citizen",
@@ -92,7 +97,9 @@ _PEOPLE_NOUNS = {
 _SOFT_FUNDING = {"support", "assistance", "investment", "credit", "backing"}
 _FINANCIAL_MODIFIERS = {"financial", "budget", "budgetary", "macro-financial", "fiscal", "cash"}
 LOCATIVE_PREPS = {"in", "at", "near", "inside", "outside", "across", "throughout"}
-_MONEY_WORDS = {"money", "cash", "funding", "fund", "aid", "payment", "grant", "million", "billion"}
+_MONEY_WORDS = {
+    "money", "cash", "funding", "fund", "aid", "payment", "grant", "million", "billion", "sum",
+}  # fmt: skip
 
 _AMOUNT = re.compile(
     # an amount of money as news writes it, its qualifier, its equivalent in brackets, its rate
@@ -124,6 +131,8 @@ class SentenceFacts:
     anaphoric: bool = False
     similar: bool = False
     statuses: list[tuple[str, CharSpan]] = field(default_factory=list)
+    # those told in the past perfect ("a court had blocked it"): a stage before the story's
+    prior_statuses: list[CharSpan] = field(default_factory=list)
     purposes: list[str] = field(default_factory=list)
     amounts: list[str] = field(default_factory=list)
     counterparties: list[CharSpan] = field(default_factory=list)
@@ -502,6 +511,13 @@ def _hypothetical(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children)
 
 
+def _past_perfect(token: Token) -> bool:
+    """Whether a verb is in the past perfect ("had blocked", "had been suspended"): a stage
+    before the one the story tells."""
+    verb = token if token.pos_ in {"VERB", "AUX"} else token.head
+    return any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in verb.children)
+
+
 def _hedged(token: Token) -> bool:
     """Whether a payment is only possible or on a condition ("X may pay Y", "could fund",
     "will pay Y if talks succeed"); "would" alone is reported intent ("said it would pay")."""
@@ -749,6 +765,8 @@ class DealExtractor:
             facts.statuses.append(
                 ("proposed" if intent and label == "concluded" else label, _span(span))
             )
+            if _past_perfect(cue):
+                facts.prior_statuses.append(_span(span))
         for label, span in matches["purpose_cues"]:
             if label == "returns" and any(
                 a.lemma_ == "right" for a in list(span.root.ancestors)[:2]
@@ -1043,10 +1061,21 @@ class DealExtractor:
             if cue.dep_ == "pobj" and verb.lower_ == "in" and verb.head.pos_ == "VERB":
                 verb = verb.head  # "announced €1bn in financial assistance for X"
                 cue = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), cue)
-            if not payers and cue.dep_ in {"dobj", "nsubjpass"} and verb.lemma_ in _GRANTING:
-                # "the lender approved a $7bn loan for X": who grants it pays
+            own = any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in cue.children)
+            granting = verb.lemma_ in _GRANTING or (own and verb.lemma_ in _SCALING)
+            if not payers and cue.dep_ in {"dobj", "nsubjpass"} and granting:
+                # "the lender approved a $7bn loan for X": who grants it pays; "X will double
+                # its financial support to Y": its support is X's
                 payers.extend(
                     t for c in verb.children if c.dep_ == "nsubj" for t in _with_conjuncts(c)
+                )
+            if not payees and cue.dep_ == "dobj" and granting:  # "double its aid to X"
+                payees.extend(
+                    t
+                    for c in verb.children
+                    if c.dep_ == "prep" and c.lower_ in {"to", "for"}
+                    for g in c.children
+                    for t in _recipients(g)
                 )
         elif label == "AMOUNT":
             # "€50m from X for Y's border forces": an amount with its giver and its recipient

@@ -61,6 +61,7 @@ class Cluster:
     payers: list[str] = field(default_factory=list)
     payees: list[str] = field(default_factory=list)
     statuses: list[tuple[int, str]] = field(default_factory=list)  # (sentence, status)
+    prior: list[tuple[int, str]] = field(default_factory=list)  # of those, the past perfect
     purposes: list[str] = field(default_factory=list)
     amounts: list[str] = field(default_factory=list)
     paid_amounts: list[str] = field(default_factory=list)  # those written where money moves
@@ -76,9 +77,11 @@ class Cluster:
 
     def absorb(self, other: Cluster) -> None:
         """Take what another (party-less) cluster collected."""
-        for name in ("statuses", "purposes", "amounts", "critics", "sentences"):
+        for name in ("statuses", "prior", "purposes", "amounts", "critics", "sentences"):
             mine = getattr(self, name)
-            mine.extend(x for x in getattr(other, name) if name == "statuses" or x not in mine)
+            mine.extend(
+                x for x in getattr(other, name) if name in {"statuses", "prior"} or x not in mine
+            )
 
 
 def _extend(target: list[str], items: list[str]) -> None:
@@ -334,6 +337,9 @@ class DealReader:
         _extend(cluster.payers, payers)
         _extend(cluster.payees, payees)
         cluster.statuses.extend((index, label) for label, _ in facts.statuses)
+        cluster.prior.extend(
+            (index, label) for label, span in facts.statuses if span in facts.prior_statuses
+        )
         _extend(cluster.purposes, facts.purposes)
         _extend(cluster.amounts, facts.amounts)
         if payers or payees:
@@ -500,10 +506,12 @@ class DealReader:
     def _status(cluster: Cluster) -> str:
         """A deal's status as the article tells it: the furthest stage any of its sentences
         gives it (a deal the article says was scrapped is scrapped, whatever the lead says of
-        its signing)."""
+        its signing), save that a stage told in the past perfect ("a court had blocked the
+        deal") came before the ones told otherwise."""
         if not cluster.statuses:
             return DEFAULT_STATUS
-        return max((label for _, label in cluster.statuses), key=STATUSES.index)
+        current = [s for s in cluster.statuses if s not in cluster.prior] or cluster.statuses
+        return max((label for _, label in current), key=STATUSES.index)
 
     def _evidence(self, cluster: Cluster, group: list[str]) -> list[Evidence]:
         def names_group(index: int) -> bool:
