@@ -839,13 +839,15 @@ def _attach_seats(records: list[_Record]) -> None:
     """Attach the seats of government and extra aliases in ``metonyms.json`` to their places."""
     by_code = {rec.code: rec for rec in records if rec.code}
     data = _load_json("metonyms.json")
-    for section in ("metonyms", "aliases"):
+    for section in ("metonyms", "aliases", "combining_forms"):
         for surface, code in data.get(section, {}).items():
             rec = by_code.get(code)
             if rec is None:
                 raise ValueError(f"metonyms.json: unknown place code {code!r} for {surface!r}")
             if section == "aliases":
                 rec.names = _unique([*rec.names, surface, fold(surface)])
+            elif section == "combining_forms":  # "Franco-" of "Franco-German": an adjective
+                rec.demonyms = _unique([*rec.demonyms, surface])
             else:
                 rec.seats = _unique([*rec.seats, surface, fold(surface)])
 

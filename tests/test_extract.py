@@ -726,6 +726,7 @@ def test_extract_payments_in_their_grammatical_forms(tmp_path, sentence, pairs):
             "Chile and Peru signed a deal on Friday. A court had earlier blocked the deal.",
             "concluded",
         ),
+        ("Chile and Peru agreed a returns deal on Tuesday.", "concluded"),
         ("The agreement, signed in 2017 by Chile and Peru, was extended in 2020.", "concluded"),
     ],
     ids=[
@@ -740,6 +741,7 @@ def test_extract_payments_in_their_grammatical_forms(tmp_path, sentence, pairs):
         "negotiations-on",
         "cooperation-with",
         "past-perfect-is-earlier",
+        "deal-parsed-as-a-clause",
         "signed-by",
     ],
 )
@@ -748,6 +750,16 @@ def test_extract_deals_said_by_a_verb_or_an_instrument(tmp_path, text, status):
 
     expected = [({"CL", "PE"}, status)] if status else []  # a plan that moves no one: no deal
     assert [({p["iso_code"] for p in d["parties"]}, d["status"]) for d in deals] == expected
+
+
+@pytest.mark.model
+def test_extract_a_combining_form_names_a_side(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Patrols on the beaches\nThe Anglo-French treaty covers patrols on the beaches.\n",
+    )
+
+    assert [{p["iso_code"] for p in d["parties"]} for d in deals] == [{"GB", "FR"}]
 
 
 @pytest.mark.model

@@ -200,6 +200,8 @@ def test_gazetteer_ambiguous_surfaces_resolve_to_none(gaz: Gazetteer, surface: s
         ("Sao Tome", "ST"),
         ("St Lucia", "LC"),
         ("St. Kitts", "KN"),
+        ("Franco-", "FR"),  # the combining form of "a Franco-German treaty"
+        ("Sino-", "CN"),
     ],
 )
 def test_gazetteer_tricky_names_resolve(gaz: Gazetteer, surface: str, code: str) -> None:

@@ -856,7 +856,9 @@ class DealExtractor:
         verb = deal.head
         # "people flown from A to B under an arrangement": the two ends of what the deal moves
         found.extend(_ends_moved_under(deal))
-        if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"}:
+        # (a deal noun the parser took for a clause, "agreed a returns deal": an object)
+        as_object = deal.dep_ in {"ccomp", "xcomp", "oprd"} and deal.pos_ == "NOUN"
+        if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"} or as_object:
             if deal.dep_ == "pobj":
                 verb = deal.head.head
                 if verb.pos_ == "NOUN" and verb.dep_ == "dobj" and verb.head.pos_ == "VERB":
