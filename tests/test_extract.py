@@ -752,6 +752,27 @@ def test_extract_deals_said_by_a_verb_or_an_instrument(tmp_path, text, status):
     assert [({p["iso_code"] for p in d["parties"]}, d["status"]) for d in deals] == expected
 
 
+STATUS_FORMS = [
+    ("Chile will sign a migration deal with Peru next week.", "proposed"),
+    ("Chile is to sign a migration deal with Peru.", "proposed"),
+    ("The migration deal between Chile and Peru was frozen.", "suspended"),
+    ("The migration deal between Chile and Peru expired in 2020.", "terminated"),
+    ("The migration deal between Chile and Peru lapsed last year.", "terminated"),
+    ("Chile pulled out of the migration deal with Peru.", "terminated"),
+    ("A migration deal between Chile and Peru has been mooted.", "proposed"),
+    ("Chile wants a migration deal with Peru.", "proposed"),
+    ("Chile and Peru signed a migration deal on Monday.", "concluded"),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "status"), STATUS_FORMS, ids=[s for _, s in STATUS_FORMS])
+def test_extract_status_in_its_forms(tmp_path, text, status):
+    deals, _ = _read_text(tmp_path, f"Chile and Peru: a new step\n{text}\n")
+
+    assert [d["status"] for d in deals] == [status]
+
+
 @pytest.mark.model
 def test_extract_a_combining_form_names_a_side(tmp_path):
     deals, _ = _read_text(
@@ -827,6 +848,25 @@ def test_extract_critics_in_their_frames(tmp_path):
     critics = {c["label"] for c in deal["criticised_by"]}
     assert {"Coastal Justice Network", "Andean Refugee Forum", "Mario Rossi"} <= critics
     assert "Officials" not in critics  # no word of blame: no critic
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Passengers on Air Malta flights were delayed, the airline said.", set()),
+        ("The paper Nairobi Times reported the talks.", set()),
+        ("The ferry Cruise Stockholm was moored off the coast.", set()),
+        ("Officials in Northern Ireland said the plan was unworkable.", {"GB-NIR", "GB"}),
+        ("Fighting in eastern Libya and Southern Italy has displaced thousands.", {"LY", "IT"}),
+    ],
+    ids=["body-after-word", "body-before-word", "ship", "direction-region", "direction-country"],
+)
+def test_extract_a_name_around_a_place_is_a_body_or_a_region(tmp_path, text, places):
+    _, entities = _read_text(tmp_path, f"A note on places\n{text}\n")
+
+    found = {e["iso_code"] for e in entities if e["type"] in {"Country", "Region"}}
+    assert found == places
 
 
 @pytest.mark.model

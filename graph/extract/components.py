@@ -511,6 +511,17 @@ def _hypothetical(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children)
 
 
+_SIGNING = {"sign", "agree", "conclude", "seal", "ink", "strike", "reach", "finalise", "finalize"}
+
+
+def _future(verb: Token) -> bool:
+    """Whether a verb is still to happen: "will sign", "is to sign", "is due to sign"."""
+    if any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ in {"be", "due", "set", "go"} and head != verb
+
+
 def _past_perfect(token: Token) -> bool:
     """Whether a verb is in the past perfect ("had blocked", "had been suspended"): a stage
     before the one the story tells."""
@@ -762,8 +773,10 @@ class DealExtractor:
                 continue
             if cue.lemma_ == "end" and any(c.dep_ == "prt" for c in cue.children):
                 continue  # "could end up funding": no ending
+            # "will sign next week", "is to sign": a signing still to come is a proposal
+            later = label == "concluded" and cue.lemma_ in _SIGNING and _future(cue)
             facts.statuses.append(
-                ("proposed" if intent and label == "concluded" else label, _span(span))
+                ("proposed" if (intent or later) and label == "concluded" else label, _span(span))
             )
             if _past_perfect(cue):
                 facts.prior_statuses.append(_span(span))
@@ -1345,6 +1358,28 @@ _NAME_JOINERS = {"of", "for", "de", "du", "des", "del", "di"}
 _WATERS = {"strait", "straits", "sea", "gulf", "bay", "channel", "ocean", "lake", "river"}
 
 
+def _headline_case(doc: Doc) -> bool:
+    """Whether most words of a sentence are capitalised, as in a headline ("UK Pays Rwanda")."""
+    alpha = [t for t in doc if t.is_alpha and len(t) > 3]
+    return bool(alpha) and sum(t.is_title for t in alpha) > 0.6 * len(alpha)
+
+
+def _name_word_before_place(token: Token, words: dict) -> bool:
+    """Whether a capitalised word before a place makes one name with it ("Air France",
+    "Northern Ireland"), rather than being a title, a role or a sentence's first word."""
+    return (
+        token.pos_ in {"PROPN", "ADJ"}
+        and token.is_title
+        and not token.ent_type_
+        and not token.is_sent_start
+        and token.lower_ not in words["honorifics"]
+        and token.lower_ not in words["role_words"]
+        and token.lower_ not in words["role_nouns"]
+        and token.lower_ not in words["government_words"]
+        and (token.pos_ == "PROPN" or token.lower_ in words["direction_words"])
+    )
+
+
 def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
     """Mend names that hold a place's name, which the gazetteer ruler split before the model
     saw them: "the Migrant Council of" + "Chile", "Alliance for" + "Peru", "Radio
@@ -1390,12 +1425,26 @@ def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
         party = f"{doc[start - 1].lower_} {doc[start:end].text.lower()}" if start > 0 else ""
         if party in words["parties_set"]:
             start -= 1  # a party the lexicon knows by such a name
+        region = False
+        if start == span.start and end == span.end and not _headline_case(doc):
+            after = doc[end] if end < len(doc) else None
+            before_word = doc[start - 1] if start > 1 else None  # not the sentence's first
+            if (
+                after is not None
+                and after.is_title
+                and not after.ent_type_
+                and after.lower_ in words["organisation_words"]
+            ):
+                end += 1  # "the Washington Post", "Kenya Airways": a body's name
+            elif before_word is not None and _name_word_before_place(before_word, words):
+                start -= 1  # "Air France", "the barge Bibby Stockholm": a name
+                region = before_word.lower_ in words["direction_words"]  # "Northern Ireland"
         if start == span.start and end == span.end:
             continue
         water = any(doc[i].lower_ in _WATERS for i in range(start, span.start))
         while start < span.start and doc[start].dep_ == "det":
             start += 1
-        spans[index] = _Ent(start, end, "LOC" if water else "ORG", "")
+        spans[index] = _Ent(start, end, "LOC" if water or region else "ORG", "")
         changed = True
     return changed
 

@@ -298,10 +298,14 @@ class Resolver:
                     orgs.append(mention)
 
         countries = [a.iso_code for a in res.actors.values() if a.type == "Country" and a.iso_code]
+        directions = set(lexicon()["direction_words"])
         for mention, (text,) in unresolved_places:
             place = self.gazetteer.find_subdivision(text, countries)
             if place is not None and place.parent not in countries and len(text.split()) == 1:
                 place = None  # one word matching a region of a country the article never names
+            head, _, rest = text.partition(" ")
+            if place is None and head.lower() in directions and rest:
+                place = self.gazetteer.lookup(rest)  # "eastern Libya", "Mainland China"
             if place is not None:
                 self._add_place(place, res)
                 mention.key = place.key
