@@ -378,6 +378,7 @@ class Gazetteer:
                 self._by_code[place.code] = place
         self._wikidata = _wikidata()
         self._subdivision_words: list[tuple[Any, list[str]]] | None = None
+        self._country_names: list[tuple[str, Place]] | None = None
         self._english_words: list[tuple[Any, list[str]]] | None = None
         self._subregions: dict[str | None, frozenset[str]] = {}
 
@@ -423,6 +424,38 @@ class Gazetteer:
         return next(iter(best)) if len(best) == 1 else None
 
     # -- queries --------------------------------------------------------------------------------
+
+    def misspelt_country(self, surface: str) -> Place | None:
+        """The one country whose name ``surface`` misspells ("Papua New Guniea", "Afganistan",
+        "Phillipines"): a letter wrong, missing, extra or swapped (two in a long name), the
+        first letter kept, and no other country as close. Short words are never read as
+        misspellings: a letter turns them into other places ("Samos", "Samoa")."""
+        from rapidfuzz.distance import OSA
+
+        text = fold(surface).lower()
+        allowed = 2 if len(text) >= 11 else 1 if len(text) >= 7 else 0
+        if not allowed or not text[:1].isalpha():
+            return None
+        if self._country_names is None:
+            self._country_names = [
+                (fold(name).lower(), place)
+                for place in self._by_key.values()
+                if place.type == COUNTRY
+                for name in place.names
+            ]
+        best: dict[str, int] = {}
+        places: dict[str, Place] = {}
+        for name, place in self._country_names:
+            if name[:1] != text[:1] or abs(len(name) - len(text)) > allowed:
+                continue
+            distance = OSA.distance(text, name, score_cutoff=allowed)
+            if distance <= allowed and distance < best.get(place.key, allowed + 1):
+                best[place.key], places[place.key] = distance, place
+        if not best:
+            return None
+        closest = min(best.values())
+        keys = [k for k, d in best.items() if d == closest]
+        return places[keys[0]] if len(keys) == 1 else None
 
     def places(self) -> Iterator[Place]:
         """Every country, continent and supranational body (subdivisions come on demand)."""

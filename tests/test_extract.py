@@ -169,11 +169,13 @@ def test_extract_code_holds_no_string_from_any_article():
     """Rules are written for the language, not for the articles they were tried on: no
     person, body or description an annotated article names, and no run of its text, appears
     in the extraction code, its patterns or its data, comments included. (The gazetteer's
-    list of supranational bodies is world knowledge, like the countries, and is not read.)"""
+    lists of supranational bodies and international organisations are world knowledge, like
+    the countries, and are not read.)"""
     strings = _article_strings()
     files = [p for p in (ROOT / "graph" / "extract").rglob("*") if p.is_file()]
     files += [ROOT / "graph" / "gazetteer.py", ROOT / "graph" / "article.py"]
-    files += [p for p in (ROOT / "graph" / "data").glob("*.json") if p.name != "supranational.json"]
+    world = {"supranational.json", "organisations.json"}  # world knowledge, like the countries
+    files += [p for p in (ROOT / "graph" / "data").glob("*.json") if p.name not in world]
     files = [p for p in files if p.suffix in {".py", ".jsonl", ".json"}]
     wanted = {tuple(_words(s)) for s in strings} - {()}
     lengths = {len(w) for w in wanted}
@@ -771,6 +773,19 @@ def test_extract_status_in_its_forms(tmp_path, text, status):
     deals, _ = _read_text(tmp_path, f"Chile and Peru: a new step\n{text}\n")
 
     assert [d["status"] for d in deals] == [status]
+
+
+@pytest.mark.model
+def test_extract_an_organisation_by_its_acronym_has_its_full_name(tmp_path):
+    deals, entities = _read_text(
+        tmp_path,
+        "Lenders and Peru\nLast month the IMF approved a $2bn loan for Peru.\n",
+    )
+
+    assert "International Monetary Fund" in {e["label"] for e in entities}
+    assert [{p["iso_code"] or p["label"] for p in d["payers"]} for d in deals] == [
+        {"International Monetary Fund"}
+    ]
 
 
 @pytest.mark.model

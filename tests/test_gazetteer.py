@@ -170,6 +170,25 @@ def test_gazetteer_labels_are_everyday_names(gaz: Gazetteer, code: str, label: s
     assert place.label == label
 
 
+@pytest.mark.parametrize(
+    ("surface", "code"),
+    [
+        ("Papua New Guniea", "PG"),
+        ("Afganistan", "AF"),
+        ("Phillipines", "PH"),
+        ("Guatamala", "GT"),
+        ("Samos", None),  # short words are not misspellings: one letter makes Samoa
+        ("Nigera", None),  # as close to Niger as to Nigeria
+        ("Manchester", None),
+    ],
+)
+def test_gazetteer_a_misspelt_country_is_found_only_when_close_and_unique(
+    gaz: Gazetteer, surface: str, code: str | None
+) -> None:
+    place = gaz.misspelt_country(surface)
+    assert (place.code if place else None) == code
+
+
 @pytest.mark.parametrize("surface", ["Congo", "Korea", "Virgin Islands", "Turks"])
 def test_gazetteer_ambiguous_surfaces_resolve_to_none(gaz: Gazetteer, surface: str) -> None:
     assert gaz.lookup(surface) is None

@@ -8,16 +8,18 @@ and role references ("the Chancellor") join the person who holds the role.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Token
 
 from graph.extract.components import LOCATIVE_PREPS, NAME_PARTICLES, CharSpan, facts_of, lexicon
-from graph.gazetteer import Gazetteer, Place, fold
+from graph.gazetteer import DATA_DIR, Gazetteer, Place, fold
 from graph.model import Actor, ActorType, Article, Evidence
 from graph.vocab import slug
 
@@ -164,6 +166,18 @@ def place_actor(place: Place) -> Actor:
     )
 
 
+@lru_cache(maxsize=1)
+def organisation_names() -> dict[str, str]:
+    """Every name of the international organisations in ``organisations.json`` (folded, lower
+    case) -> the organisation's canonical label."""
+    data = json.loads((DATA_DIR / "organisations.json").read_text(encoding="utf-8"))
+    return {
+        fold(name).lower(): org["label"]
+        for org in data["organisations"]
+        for name in [org["label"], *org["names"]]
+    }
+
+
 def organisation_type(name: str) -> ActorType:
     """The kind of a named organisation, from the words of its name."""
     words = set(re.findall(r"[\w'-]+", name.lower()))
@@ -306,6 +320,8 @@ class Resolver:
             head, _, rest = text.partition(" ")
             if place is None and head.lower() in directions and rest:
                 place = self.gazetteer.lookup(rest)  # "eastern Libya", "Mainland China"
+            if place is None and mention.label in {"GPE", "LOC"}:
+                place = self.gazetteer.misspelt_country(text)  # "Papua New Guniea"
             if place is not None:
                 self._add_place(place, res)
                 mention.key = place.key
@@ -403,10 +419,12 @@ class Resolver:
     def _organisations(self, orgs: list[Mention], res: Resolution, article: Article) -> None:
         generic = set(lexicon()["generic"])
         named: dict[str, str] = {}
+        canonical = organisation_names()
         for mention in sorted(orgs, key=lambda m: -len(clean_name(m.text))):
             name = clean_name(mention.text)
             if name.lower() in generic:
                 continue
+            name = canonical.get(fold(name).lower(), name)  # "IMF": the International …
             key = next((k for n, k in named.items() if n.lower() == name.lower()), None)
             if key is None and name.isupper() and len(name) >= 2:
                 key = next((k for n, k in named.items() if _initials(n) == name), None)
