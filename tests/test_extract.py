@@ -692,6 +692,11 @@ PAYMENT_FORMS = [
         {("CL", "PE")},
     ),
     (
+        "money sent back",
+        "Peru signed a deal with Chile.\nWithin months Bolivia had sent back €60m.",
+        set(),
+    ),
+    (
         "how much is not said",
         "Chile signed a deal with Peru. How much Chile will pay, and to whom, was not disclosed.",
         set(),
@@ -763,6 +768,10 @@ STATUS_FORMS = [
     ("Chile pulled out of the migration deal with Peru.", "terminated"),
     ("A migration deal between Chile and Peru has been mooted.", "proposed"),
     ("Chile wants a migration deal with Peru.", "proposed"),
+    (
+        "Chile unveiled a migration partnership with Peru as it sought to stem arrivals.",
+        "concluded",
+    ),
     ("Chile and Peru signed a migration deal on Monday.", "concluded"),
 ]
 
@@ -773,6 +782,36 @@ def test_extract_status_in_its_forms(tmp_path, text, status):
     deals, _ = _read_text(tmp_path, f"Chile and Peru: a new step\n{text}\n")
 
     assert [d["status"] for d in deals] == [status]
+
+
+@pytest.mark.model
+def test_extract_a_summary_of_sums_from_several_givers_is_a_deal_each(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Money for Peru\n"
+        "The European Union announced a €7bn package of grants and loans for Peru.\n"
+        "It follows an $8bn loan from the IMF agreed this month, a $35bn investment by "
+        "Chile and more than $6bn promised by the World Bank.\n"
+        "Bolivia and Peru also signed two agreements, one on workers and one on energy.\n",
+    )
+
+    pays = {
+        (
+            next(p["iso_code"] or p["label"] for p in d["payers"]),
+            next(p["iso_code"] for p in d["payees"]),
+            d["amount"],
+        )
+        for d in deals
+        if d["payers"]
+    }
+    assert pays == {
+        ("EU", "PE", "€7bn"),
+        ("International Monetary Fund", "PE", "$8bn"),
+        ("CL", "PE", "$35bn"),
+        ("World Bank", "PE", "more than $6bn"),
+    }
+    both = [d for d in deals if {p["iso_code"] for p in d["parties"]} == {"BO", "PE"}]
+    assert len(both) == 2  # two agreements, two deals
 
 
 @pytest.mark.model

@@ -73,6 +73,9 @@ _RECIPIENT_PREPS = {
     "invest": {"in", "to", "for"},
     "lend": {"to", "for"},
 }
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_GIVING = {"give", "grant", "provide", "offer", "pledge", "promise", "commit", "allocate", "lend"}
+_TALK_WORDS = {"talk", "negotiation", "agreement", "accord", "deal", "pact", "partnership"}
 _DEAL_WORDS = {
     "deal", "deals", "agreement", "agreements", "arrangement", "pact", "accord", "memorandum",
     "protocol", "treaty", "partnership", "compact", "package", "scheme", "declaration",
@@ -148,6 +151,7 @@ class SentenceFacts:
     # treaty"), and whether it is written as a bare "the deal" (the one already spoken of) or
     # with "a"/"an" (a new one)
     distinct: bool = False
+    count: int = 1  # "signed two agreements": how many deals one deal word names
     earlier: bool = False  # "an earlier arrangement": a precedent, not the story's deal
     years: list[str] = field(default_factory=list)
     bare: bool = False
@@ -705,6 +709,9 @@ class DealExtractor:
             facts.similar |= bool(modifiers & _SIMILAR)
             facts.distinct |= bool(modifiers & _DISTINCT)
             facts.earlier |= bool(modifiers & _EARLIER)
+            numbers = [_COUNTS.get(c.lower_) for c in token.children if c.dep_ == "nummod"]
+            if token.tag_ in {"NNS", "NNPS"} and numbers and numbers[0]:
+                facts.count = max(facts.count, numbers[0])  # "two agreements, one on …"
             facts.years.extend(y for y in _deal_years(token) if y not in facts.years)
             facts.bare |= _bare_definite(token)
             if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in token.children):
@@ -773,6 +780,11 @@ class DealExtractor:
                 continue
             if cue.lemma_ == "end" and any(c.dep_ == "prt" for c in cue.children):
                 continue  # "could end up funding": no ending
+            if cue.lemma_ in {"seek", "pursue"} and not any(
+                c.dep_ == "dobj" and (c.lower_ in _DEAL_WORDS or c.lemma_ in _TALK_WORDS)
+                for c in cue.children
+            ):
+                continue  # "sought to stem migration" seeks no deal; "seeks a deal" does
             # "will sign next week", "is to sign": a signing still to come is a proposal
             later = label == "concluded" and cue.lemma_ in _SIGNING and _future(cue)
             facts.statuses.append(
@@ -920,6 +932,8 @@ class DealExtractor:
         payees: list[Token] = []
         if label == "PAY" and cue.pos_ == "VERB":
             inherent = cue.lemma_ in _PAYEE_IS_OBJECT  # pay, fund: money whatever the object
+            if any(c.dep_ in {"prt", "advmod"} and c.lower_ == "back" for c in cue.children):
+                return  # "sent back €60m", "paid back": money returned, not a deal's payment
             supplies = _with_money(cue)  # "provided X with €250m": X is paid
             if not inherent and not _gives_money(cue) and not supplies:
                 return  # "send asylum seekers to X" is no payment
@@ -1065,8 +1079,17 @@ class DealExtractor:
                     cue.lemma_.lower(), {"for", "to"}
                 ):  # "a deposit of $Nbn with the central bank of X"
                     payees.extend(t for g in child.children for t in _recipients(g))
-                elif child.dep_ == "prep" and child.lower_ == "from":
+                elif child.dep_ == "prep" and child.lower_ in {"from", "by"}:
+                    # "a loan from X", "a $35bn investment by X"
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
+                elif child.dep_ == "acl" and child.lemma_ in _GRANTING | _GIVING:
+                    payers.extend(  # "the money promised by X"
+                        t
+                        for agent in child.children
+                        if agent.dep_ == "agent"
+                        for g in agent.children
+                        for t in _with_conjuncts(g)
+                    )
             if not payees:  # "the payment of €50m to help X"
                 for holder in (cue, *cue.ancestors):
                     payees.extend(_helped(holder))
@@ -1103,13 +1126,23 @@ class DealExtractor:
                     payees.extend(
                         t for g in item.children if g.dep_ == "pobj" for t in _recipients(g)
                     )
+            pledged = [
+                t
+                for acl in cue.children
+                if acl.dep_ == "acl" and acl.lemma_ in _GRANTING | _GIVING
+                for agent in acl.children
+                if agent.dep_ == "agent"
+                for g in agent.children
+                for t in _with_conjuncts(g)
+            ]  # "more than $6bn promised by X": X gives it, to whoever the story's money goes
+            payers.extend(pledged)
             if payers and not payees:  # "includes €80m from X for Y's border forces"
                 for item in cue.head.children:
                     if item.dep_ == "prep" and item.lower_ in {"for", "to"}:
                         payees.extend(
                             t for g in item.children if g.dep_ == "pobj" for t in _recipients(g)
                         )
-            if not (payers and payees):
+            if not (payers and payees) and not pledged:
                 return  # an amount alone names no payment
         elif label == "EXCHANGE" and has_amount:
             verb = cue.head if cue.dep_ != "ROOT" else cue

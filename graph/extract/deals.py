@@ -84,6 +84,15 @@ class Cluster:
             )
 
 
+def _same_money(text: str) -> tuple[object, ...]:
+    """What makes two written amounts the same money: "€7.4-billion" and "7.4-billion-euro"
+    are one; an amount with no value read is compared as written."""
+    amount = parse_amount(text)
+    if amount.value is not None:
+        return (amount.value, amount.currency)
+    return (" ".join(text.split()),)
+
+
 def _extend(target: list[str], items: list[str]) -> None:
     target.extend(item for item in items if item not in target)
 
@@ -255,6 +264,8 @@ class DealReader:
                 if cluster is not pending:
                     current = cluster
         homes = self._homes(clusters)
+        # the sides the article's money goes to, most paid first
+        recipients = [k for k, _ in Counter(k for c in clusters for k in c.payees).most_common()]
         deals: list[Deal] = []
         for cluster in clusters:
             partners = [
@@ -264,7 +275,7 @@ class DealReader:
                 for k in [*other.initiators, *other.counterparties]
                 if k not in cluster.initiators
             ]
-            deals.extend(self._deals(cluster, homes, partners))
+            deals.extend(self._deals(cluster, homes, partners, recipients))
         return self._merge(deals)
 
     def _read_clause(
@@ -287,8 +298,8 @@ class DealReader:
             if self.res.actors[k].type == "Organisation"
         ]
         lender = not payers and bool(lenders)
-        if lender:  # "a fund approved a loan for X": the lender is the paying side
-            payers = list(dict.fromkeys(lenders))
+        # "a fund approved a loan for X": the lender is a paying side, beside any state
+        payers = list(dict.fromkeys([*payers, *lenders]))
         payees = [
             k
             for k in self._places(index, facts.payees, people=False, stand_ins=False)
@@ -327,6 +338,18 @@ class DealReader:
                 # "A and B signed a separate deal in 2024" after A and B's first: a second
                 cluster.distinction = cluster.year or str(len(same) + 1)
             clusters.append(cluster)
+            for number in range(2, facts.count + 1):  # "A and B signed two agreements"
+                twin = Cluster(
+                    initiators=list(initiators),
+                    counterparties=list(counterparties),
+                    year=cluster.year,
+                    named=True,
+                    distinction=str(number),
+                    statuses=[(index, label) for label, _ in facts.statuses],
+                    purposes=list(facts.purposes),
+                    sentences=[index],
+                )
+                clusters.append(twin)
         if cluster is None:
             cluster = current or pending
         if cluster.year is None and facts.years and facts.deal_terms and not cluster.named:
@@ -365,8 +388,8 @@ class DealReader:
         dated = facts.years and year and year not in facts.years and not facts.bare
         if dated and cluster.named:  # a deal word already named this deal: this is another
             return True
-        amounts = {" ".join(a.split()) for a in facts.deal_amounts}
-        known = {" ".join(a.split()) for a in cluster.amounts}
+        amounts = {_same_money(a) for a in facts.deal_amounts}
+        known = {_same_money(a) for a in cluster.amounts}
         return bool(amounts and known and not amounts & known)
 
     def _split(self, cluster: Cluster, facts: SentenceFacts, clusters: list[Cluster]) -> Cluster:
@@ -426,7 +449,9 @@ class DealReader:
         ranked = [k for k, _ in initiating.most_common()]
         return ranked + [k for k, _ in mentions.most_common() if k not in ranked]
 
-    def _deals(self, cluster: Cluster, homes: list[str], partners: list[str]) -> list[Deal]:
+    def _deals(
+        self, cluster: Cluster, homes: list[str], partners: list[str], recipients: list[str]
+    ) -> list[Deal]:
         # a deal with no named initiator is the article's home country's, and never a deal of
         # a country with itself: the home is the likeliest country not on the other side
         other_side = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
@@ -460,46 +485,68 @@ class DealReader:
             top = self._top(key)
             group = groups.setdefault(top, [])
             _extend(group, [top, key] if top != key else [key])
-        if not groups and len(initiators) >= 2:
+        # payers none of whom is paid pay someone else ("a loan from X, an investment by Y")
+        unpaid = bool(payers) and not payees and set(initiators) <= set(payers)
+        if not groups and len(initiators) >= 2 and not unpaid:
             groups[initiators[0]] = list(initiators)  # "A and B signed a deal": between them
-        if not groups and len(initiators) == 1 and cluster.statuses:
+        if not groups and (len(initiators) == 1 or unpaid) and cluster.statuses:
             # "Iraq has agreed to take back its nationals under an agreement": a deal has two
             # sides; the one not named is the side's partner in the article's other deals,
             # else the article's home country
-            other = next((h for h in [*partners, *homes] if h not in initiators), None)
+            # (money with no recipient named goes where the article's money goes: "an $8bn
+            # loan from a lender" in a story of money for X is X's)
+            candidates = [*recipients, *partners, *homes] if unpaid else [*partners, *homes]
+            other = next((h for h in candidates if h not in initiators), None)
             if other is not None:
                 groups[other] = [other]
+                if unpaid and other in recipients:
+                    payees = [other]
         status = self._status(cluster)
         purposes = [p for p in PURPOSES if p in cluster.purposes]
         # the figure for the money that moves ("paid Kigali £290m" over a "£700m" total cost)
         written = cluster.paid_amounts or cluster.amounts
         amount = parse_amount(written[0]) if written else None
         deals = []
-        for group in groups.values():
-            parties = list(dict.fromkeys([*initiators, *group]))
-            if len(parties) < 2:
-                continue
-            group_payees = [k for k in payees if k in group]
-            if not group_payees and set(payers) & set(group):
-                # the side that initiated is paid by this one ("X signed a deal with Y; X
-                # will receive €30m")
-                group_payees = [k for k in payees if k in initiators]
-            deal = Deal(
-                parties=parties,
-                payers=[k for k in payers if k in parties] if group_payees else [],
-                payees=group_payees,
-                status=status,  # type: ignore[arg-type]
-                purposes=purposes,
-                amount=amount.text if amount else None,
-                amount_value=amount.value if amount else None,
-                currency=amount.currency if amount else None,
-                amount_per=amount.per if amount else None,
-                amount_equivalent=amount.equivalent if amount else None,
-                criticised_by=list(cluster.critics),
-                evidence=self._evidence(cluster, group),
-                distinction=cluster.distinction,
-            )
-            deals.append(deal)
+        # several payers, each with its own sum and none with a named recipient ("a $8bn loan
+        # from X, a $35bn investment by Y"): a deal of each with the recipient
+        separate = unpaid and payees and 2 <= len(payers) <= len(cluster.paid_amounts)
+        if separate:  # in the order the sums are written
+            where = {
+                m.key: m.start
+                for index in reversed(cluster.payment_sentences)
+                for m in reversed(self.res.in_sentence(index))
+                if m.key
+            }
+            initiators = sorted(initiators, key=lambda k: where.get(k, 0))
+        sides = [[p] for p in initiators] if separate else [initiators]
+        for index, own in enumerate(sides):
+            for group in groups.values():
+                parties = list(dict.fromkeys([*own, *group]))
+                if len(parties) < 2:
+                    continue
+                if separate:  # each its own sum, in the order written
+                    amount = parse_amount(cluster.paid_amounts[index])
+                group_payees = [k for k in payees if k in group]
+                if not group_payees and set(payers) & set(group):
+                    # the side that initiated is paid by this one ("X signed a deal with Y; X
+                    # will receive €30m")
+                    group_payees = [k for k in payees if k in initiators]
+                deal = Deal(
+                    parties=parties,
+                    payers=[k for k in payers if k in parties] if group_payees else [],
+                    payees=group_payees,
+                    status=status,  # type: ignore[arg-type]
+                    purposes=purposes,
+                    amount=amount.text if amount else None,
+                    amount_value=amount.value if amount else None,
+                    currency=amount.currency if amount else None,
+                    amount_per=amount.per if amount else None,
+                    amount_equivalent=amount.equivalent if amount else None,
+                    criticised_by=list(cluster.critics),
+                    evidence=self._evidence(cluster, group),
+                    distinction=cluster.distinction,
+                )
+                deals.append(deal)
         return deals
 
     @staticmethod
