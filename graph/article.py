@@ -391,6 +391,8 @@ _FROM_LINE = re.compile(r"^From:\s*(?P<who>.+)$")
 _PUBLISHED_LINE = re.compile(
     rf"^(?:Published|Updated|Last\s+updated)\s*:?\s*(?P<date>{_DAY_MONTH_YEAR})$", re.IGNORECASE
 )
+_ALONE_FROM = re.compile(r"^From\s*:?$", re.IGNORECASE)
+_ALONE_PUBLISHED = re.compile(r"^(?:Published|Updated|Last\s+updated)\s*:?$", re.IGNORECASE)
 # a wire dateline opening the first paragraph: "LONDON (Reuters) - ", "KIGALI, April 14
 # (Meridian Wire) - ", "SANDHURST, England, Jan 18 (AP) — ", "WASHINGTON — "
 _INLINE_DATELINE = re.compile(
@@ -521,13 +523,28 @@ def parse_article(text: str, meta: Metadata | None = None) -> Article:
             continue
         if front and _FROM_LINE.match(line):
             continue
+        if front and _ALONE_FROM.match(line):
+            # GOV.UK as copied from the page: "From:" alone, its issuers on the lines after,
+            # then "Published" alone and the date on its own line
+            for later in range(index + 1, min(index + 5, len(lines))):
+                if _ALONE_PUBLISHED.match(lines[later]):
+                    break
+                consumed.add(later)
+            continue
+        if front and _ALONE_PUBLISHED.match(line) and index + 1 < len(lines):
+            dated = re.match(rf"^{_DAY_MONTH_YEAR}$", lines[index + 1])
+            if dated:
+                published = published or _front_date(dated.group(0))
+                consumed.add(index + 1)
+                continue
         if front and index == 1 and not byline_seen and _is_author_line(line) and len(lines) > 2:
             authors.append(line)
             byline_seen = True
             continue
         if front and standfirst is None and index == 1 and len(lines) > 2:
             following = lines[2]
-            if any(f.match(following) for f in (_BYLINE, _FROM_LINE, _PUBLISHED_LINE)):
+            fronts = (_BYLINE, _FROM_LINE, _PUBLISHED_LINE, _ALONE_FROM, _ALONE_PUBLISHED)
+            if any(f.match(following) for f in fronts):
                 standfirst = line  # the summary between the headline and the byline
                 continue
         body.append(line)

@@ -327,6 +327,23 @@ def test_article_gov_uk_front_matter_is_metadata() -> None:
     assert "From:" not in article.text and "Published" not in article.text
 
 
+def test_article_gov_uk_front_matter_as_copied_from_the_page_is_metadata() -> None:
+    text = (
+        "Press release\nNew returns partnership agreed\nA summary of the news.\n"
+        "From:\nDepartment of Examples and The Rt Hon Jo Bloggs MP\n"
+        "Published\n13 December 2022\n"
+        "The department today announced a partnership.\n"
+    )
+
+    article = parse_article(text)
+
+    assert article.headline == "New returns partnership agreed"
+    assert article.published == date(2022, 12, 13)
+    assert [s.text for s in article.sentences if s.part == "body"] == [
+        "The department today announced a partnership."
+    ]
+
+
 def test_article_op_ed_author_alone_under_the_headline_and_a_job_title_in_a_byline() -> None:
     op_ed = parse_article("Opinion | Deals never work\nMaria Okafor\nEvery few years it fails.\n")
     column = parse_article("Head\nBy Li Wei, Economics Editor\nMoney moves quietly.\n")

@@ -768,6 +768,9 @@ STATUS_FORMS = [
     ("Chile pulled out of the migration deal with Peru.", "terminated"),
     ("A migration deal between Chile and Peru has been mooted.", "proposed"),
     ("Chile wants a migration deal with Peru.", "proposed"),
+    ("Chile and Peru have reached a political agreement on the islands.", "proposed"),
+    ("Chile and Peru agreed in principle to a migration deal.", "proposed"),
+    ("Chile and Peru hope to sign a migration treaty next year.", "proposed"),
     (
         "Chile unveiled a migration partnership with Peru as it sought to stem arrivals.",
         "concluded",
@@ -825,6 +828,38 @@ def test_extract_an_organisation_by_its_acronym_has_its_full_name(tmp_path):
     assert [{p["iso_code"] or p["label"] for p in d["payers"]} for d in deals] == [
         {"International Monetary Fund"}
     ]
+
+
+@pytest.mark.model
+def test_extract_the_body_tells_the_stage_a_headline_verb_shortens(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru agree islands handover\n"
+        "Chile and Peru have reached a political agreement on the islands.\n"
+        "Both sides hope to sign a treaty next year.\n",
+    )
+
+    assert [d["status"] for d in deals] == ["proposed"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        "The agreement builds on a 2021 memorandum of understanding signed by the two countries.",
+        "The agreement adds to the border accord signed in 2003 by the two countries.",
+    ],
+    ids=["a-dated-memorandum", "the-accord-signed-in"],
+)
+def test_extract_an_agreement_built_on_an_earlier_dated_one_is_two_deals(tmp_path, earlier):
+    deals, _ = _read_text(
+        tmp_path,
+        "New agreement with Peru\n"
+        f"The ministry today announced a new agreement with Peru on returns from Chile.\n"
+        f"{earlier}\n",
+    )
+
+    assert [{p["iso_code"] for p in d["parties"]} for d in deals] == [{"CL", "PE"}] * 2
 
 
 @pytest.mark.model

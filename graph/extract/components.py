@@ -152,6 +152,9 @@ class SentenceFacts:
     # with "a"/"an" (a new one)
     distinct: bool = False
     count: int = 1  # "signed two agreements": how many deals one deal word names
+    # a deal word with its own year beside another deal word, or with "a": "builds on a 2021
+    # memorandum", "adds to the accord signed in 2003"
+    dated_indefinite: bool = False
     earlier: bool = False  # "an earlier arrangement": a precedent, not the story's deal
     years: list[str] = field(default_factory=list)
     bare: bool = False
@@ -518,12 +521,29 @@ def _hypothetical(token: Token) -> bool:
 _SIGNING = {"sign", "agree", "conclude", "seal", "ink", "strike", "reach", "finalise", "finalize"}
 
 
+_PRELIMINARY = {"political", "provisional", "preliminary", "tentative", "interim", "outline"}
+
+
+def _preliminary(verb: Token) -> bool:
+    """Whether what a verb concludes is a first step: "reached a political agreement", "an
+    agreement in principle", "agreed in principle"."""
+    for child in verb.children:
+        if child.dep_ in {"dobj", "nsubjpass"} and any(
+            m.dep_ in {"amod", "compound"} and m.lower_ in _PRELIMINARY for m in child.children
+        ):
+            return True
+    return any(
+        t.lower_ == "principle" and t.head.lower_ == "in" for t in verb.subtree if t.i > verb.i
+    )
+
+
 def _future(verb: Token) -> bool:
-    """Whether a verb is still to happen: "will sign", "is to sign", "is due to sign"."""
+    """Whether a verb is still to happen: "will sign", "is to sign", "hope to sign"."""
     if any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in verb.children):
         return True
     head = verb.head
-    return verb.dep_ == "xcomp" and head.lemma_ in {"be", "due", "set", "go"} and head != verb
+    heads = {"be", "due", "set", "go", "hope", "aim", "intend", "plan", "want", "expect"}
+    return verb.dep_ == "xcomp" and head.lemma_ in heads and head != verb
 
 
 def _past_perfect(token: Token) -> bool:
@@ -703,6 +723,8 @@ class DealExtractor:
                     for t in _with_conjuncts(c)
                     if _in_place(t)
                 )
+        if len(deal_tokens) >= 2 and any(_deal_years(t) for t in deal_tokens):
+            facts.dated_indefinite = True  # "the agreement adds to the accord signed in 2003"
         for token in deal_tokens:
             modifiers = {child.lower_ for child in token.children if child.dep_ in {"det", "amod"}}
             facts.anaphoric |= bool(modifiers & _ANAPHORIC)
@@ -716,6 +738,7 @@ class DealExtractor:
             facts.bare |= _bare_definite(token)
             if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in token.children):
                 facts.indefinite = True
+                facts.dated_indefinite |= bool(_deal_years(token))
                 if token.lemma_.lower() in {"package", "deal"}:
                     # the amount a new deal is written with: "a £800,000 package", "a
                     # package of trade deals worth £12.3bn" (not one of a phrase inside it)
@@ -774,6 +797,10 @@ class DealExtractor:
 
         for label, span in matches["status_cues"]:
             cue = span.root
+            if label == "concluded" and cue.lemma_ in _SIGNING and _future(cue):
+                if not _negated(cue):  # "A and B hope to sign a treaty": a deal proposed
+                    facts.statuses.append(("proposed", _span(span)))
+                continue
             if _negated(cue) or _in_purpose_or_demand(cue) or _hypothetical(cue):
                 continue
             if _prospective(cue):
@@ -787,6 +814,8 @@ class DealExtractor:
                 continue  # "sought to stem migration" seeks no deal; "seeks a deal" does
             # "will sign next week", "is to sign": a signing still to come is a proposal
             later = label == "concluded" and cue.lemma_ in _SIGNING and _future(cue)
+            # "reached a political agreement", "agreed in principle": a first step only
+            later |= label == "concluded" and _preliminary(cue)
             facts.statuses.append(
                 ("proposed" if (intent or later) and label == "concluded" else label, _span(span))
             )

@@ -385,7 +385,11 @@ class DealReader:
         if facts.distinct:
             return True
         year = cluster.year or self._published_year
-        dated = facts.years and year and year not in facts.years and not facts.bare
+        dated = (
+            facts.years
+            and (year not in facts.years if year else facts.dated_indefinite)
+            and (not facts.bare or facts.dated_indefinite)  # "the deal builds on a 2021 one"
+        )
         if dated and cluster.named:  # a deal word already named this deal: this is another
             return True
         amounts = {_same_money(a) for a in facts.deal_amounts}
@@ -447,7 +451,14 @@ class DealReader:
             if m.key and not m.literal and self.res.actors[m.key].type == "Country"
         )
         ranked = [k for k, _ in initiating.most_common()]
-        return ranked + [k for k, _ in mentions.most_common() if k not in ranked]
+        ranked += [k for k, _ in mentions.most_common() if k not in ranked]
+        # last, the countries named only as where things happen ("no right to stay in X")
+        places = Counter(
+            m.key
+            for m in self.res.mentions
+            if m.key and m.literal == "locative" and self.res.actors[m.key].type == "Country"
+        )
+        return ranked + [k for k, _ in places.most_common() if k not in ranked]
 
     def _deals(
         self, cluster: Cluster, homes: list[str], partners: list[str], recipients: list[str]
@@ -549,16 +560,17 @@ class DealReader:
                 deals.append(deal)
         return deals
 
-    @staticmethod
-    def _status(cluster: Cluster) -> str:
+    def _status(self, cluster: Cluster) -> str:
         """A deal's status as the article tells it: the furthest stage any of its sentences
         gives it (a deal the article says was scrapped is scrapped, whatever the lead says of
         its signing), save that a stage told in the past perfect ("a court had blocked the
-        deal") came before the ones told otherwise."""
+        deal") came before the ones told otherwise, and a headline's only counts alone."""
         if not cluster.statuses:
             return DEFAULT_STATUS
         current = [s for s in cluster.statuses if s not in cluster.prior] or cluster.statuses
-        return max((label for _, label in current), key=STATUSES.index)
+        # a headline's verb is shorthand ("A and B agree deal"): the body tells the stage
+        told = [s for s in current if self.article.sentences[s[0]].part != "headline"]
+        return max((label for _, label in told or current), key=STATUSES.index)
 
     def _evidence(self, cluster: Cluster, group: list[str]) -> list[Evidence]:
         def names_group(index: int) -> bool:
