@@ -691,6 +691,15 @@ PAYMENT_FORMS = [
         "Chile will double its financial support to Peru to 500 million euros.",
         {("CL", "PE")},
     ),
+    ("funded by", "Under the deal, Peru's coast guard is funded by Chile.", {("CL", "PE")}),
+    ("promised by", "Peru has been promised 2 billion euros by Chile.", {("CL", "PE")}),
+    ("earmarked for", "Chile has earmarked 200 million euros for Peru's police.", {("CL", "PE")}),
+    ("contribution", "Chile's contribution to Peru amounts to $10m a year.", {("CL", "PE")}),
+    (
+        "half of what was pledged",
+        "Chile has so far transferred half of the $20 million it pledged to Peru.",
+        {("CL", "PE")},
+    ),
     (
         "money sent back",
         "Peru signed a deal with Chile.\nWithin months Bolivia had sent back €60m.",

@@ -277,6 +277,21 @@ def _is_money(token: Token) -> bool:
     )
 
 
+def _money_ends(money: Token, payers: list[Token], payees: list[Token]) -> None:
+    """The giver and the recipient written inside a sum's own phrase: "€200m for X's border
+    police", "€2bn by X" (a passive's agent the parser hung from the sum), "€3bn of the €6bn
+    promised to X", "half of the $20m it pledged to X"."""
+    for item in money.subtree:
+        if item.dep_ == "prep" and item.head == money and item.lower_ in {"to", "for"}:
+            payees.extend(t for g in item.children if g.dep_ == "pobj" for t in _recipients(g))
+        elif item.dep_ == "prep" and item.head == money and item.lower_ == "by":
+            payers.extend(t for g in item.children if g.dep_ == "pobj" for t in _with_conjuncts(g))
+        elif item.dep_ in {"acl", "relcl"}:
+            for prep in item.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"to", "for"}:
+                    payees.extend(t for g in prep.children for t in _recipients(g))
+
+
 def _with_money(verb: Token) -> bool:
     """Whether a verb supplies money by "with" ("provided X with €250m")."""
     return any(
@@ -986,8 +1001,8 @@ class DealExtractor:
             for child in children:
                 if child.dep_ in {"nsubj"}:
                     payers.extend(_with_conjuncts(child))
-                elif child.dep_ == "nsubjpass":
-                    payees.extend(_with_conjuncts(child))
+                elif child.dep_ == "nsubjpass":  # "X's coast guard is funded by Y"
+                    payees.extend(t for c in _with_conjuncts(child) for t in _recipients(c))
                 elif child.dep_ == "agent":
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
                 elif child.dep_ == "dobj" and (inherent or supplies) and not _is_money(child):
@@ -998,16 +1013,9 @@ class DealExtractor:
                     payees.extend(
                         t for t in child.lefts if t.dep_ in {"nmod", "poss"} and _in_place(t)
                     )
-                    # "paid out €3bn of the €6bn promised to X": the money's own recipient
-                    payees.extend(
-                        t
-                        for item in child.subtree
-                        if item.dep_ == "acl"
-                        for prep in item.children
-                        if prep.dep_ == "prep" and prep.lower_ in {"to", "for"}
-                        for g in prep.children
-                        for t in _recipients(g)
-                    )
+                    _money_ends(child, payers, payees)
+                elif child.dep_ == "dobj" and _is_money(child):  # "earmarked €Nm for X"
+                    _money_ends(child, payers, payees)
                 elif cue.lemma_ == "spend" and child.dep_ in {"xcomp", "advcl"}:
                     # "spent €100m training and equipping X's coastguard"
                     payees.extend(
@@ -1026,8 +1034,8 @@ class DealExtractor:
                     )
                 elif child.dep_ == "dative" and child.pos_ == "ADP":  # "give €Nm to X"
                     payees.extend(t for g in child.children for t in _recipients(g))
-                elif child.dep_ == "dative":
-                    payees.extend(_with_conjuncts(child))
+                elif child.dep_ == "dative":  # "gave X's coast guard boats and €Nm"
+                    payees.extend(t for c in _with_conjuncts(child) for t in _recipients(c))
                 elif child.dep_ == "prep" and child.lower_ in _RECIPIENT_PREPS.get(
                     cue.lemma_, {"to", "for"}
                 ):
