@@ -700,6 +700,9 @@ PAYMENT_FORMS = [
         "Chile has so far transferred half of the $20 million it pledged to Peru.",
         {("CL", "PE")},
     ),
+    ("no money", "Chile signed a deal with Peru. No money was paid to Peru.", set()),
+    ("denied paying", "Chile signed a deal with Peru. Chile denied paying Peru.", set()),
+    ("refused to pay", "Chile signed a deal with Peru. Chile refused to pay Peru.", set()),
     (
         "money sent back",
         "Peru signed a deal with Chile.\nWithin months Bolivia had sent back €60m.",

@@ -568,6 +568,26 @@ def _past_perfect(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in verb.children)
 
 
+_DENYING = {"deny", "refuse", "reject", "decline", "dispute"}
+
+
+def _denied(verb: Token) -> bool:
+    """Whether a payment is said not to happen: "X denied paying Y", "X refused to pay Y", "no
+    money was paid to Y", "Y has received nothing"."""
+    item = verb
+    for _ in range(3):
+        if item.dep_ not in {"xcomp", "ccomp"} or item.head == item:
+            break
+        item = item.head
+        if item.lemma_ in _DENYING:
+            return True
+    return any(
+        c.dep_ in {"nsubjpass", "dobj", "nsubj"}
+        and (c.lower_ in {"nothing", "none"} or any(d.lower_ == "no" for d in c.children))
+        for c in verb.children
+    )
+
+
 def _hedged(token: Token) -> bool:
     """Whether a payment is only possible or on a condition ("X may pay Y", "could fund",
     "will pay Y if talks succeed"); "would" alone is reported intent ("said it would pay")."""
@@ -889,7 +909,9 @@ class DealExtractor:
             if label == "PLAN_TO_SEND" and nodes["deal"] not in plans:
                 plans.append(nodes["deal"])
             verb = nodes.get("verb")
-            if verb is not None and (_negated(verb) or _in_question(verb) or _hedged(verb)):
+            if verb is not None and (
+                _negated(verb) or _in_question(verb) or _hedged(verb) or _denied(verb)
+            ):
                 if "payee" in nodes:  # "did not pay X": X is a side, but no payment is said
                     facts.counterparties.extend(_span(t) for t in _with_conjuncts(nodes["payee"]))
                     facts.unpaid = True
@@ -970,7 +992,7 @@ class DealExtractor:
         # "did not pay X", "could pay X", "have not said whether Y will pay X": no payment is
         # said, but X is still a side of the deal the sentence speaks of
         unsaid = label in {"PAY", "RECEIVE"} and (
-            _negated(cue) or _in_question(cue) or _hedged(cue)
+            _negated(cue) or _in_question(cue) or _hedged(cue) or _denied(cue)
         )
         payers: list[Token] = []
         payees: list[Token] = []
