@@ -855,6 +855,27 @@ def test_extract_the_body_tells_the_stage_a_headline_verb_shortens(tmp_path):
 
 
 @pytest.mark.model
+def test_extract_a_political_agreement_is_proposed_and_an_expected_payment_pending(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile to hand islands to Peru\n"
+        "Chile has agreed to give sovereignty over the islands to Peru.\n"
+        "Under the political agreement, Chile will keep its base on the main island.\n"
+        "No money has changed hands, but Peru is expected to receive annual payments once a "
+        "treaty is signed.\n",
+    )
+
+    assert [
+        (
+            {p["iso_code"] for p in d["parties"]},
+            d["status"],
+            [(a["iso_code"], b["iso_code"]) for a in d["payers"] for b in d["payees"]],
+        )
+        for d in deals
+    ] == [({"CL", "PE"}, "proposed", [("CL", "PE")])]
+
+
+@pytest.mark.model
 @pytest.mark.parametrize(
     "earlier",
     [

@@ -152,6 +152,7 @@ class SentenceFacts:
     # with "a"/"an" (a new one)
     distinct: bool = False
     count: int = 1  # "signed two agreements": how many deals one deal word names
+    preliminary: bool = False  # "a political agreement", "an interim deal": a first step
     # a deal word with its own year beside another deal word, or with "a": "builds on a 2021
     # memorandum", "adds to the accord signed in 2003"
     dated_indefinite: bool = False
@@ -761,6 +762,9 @@ class DealExtractor:
         if len(deal_tokens) >= 2 and any(_deal_years(t) for t in deal_tokens):
             facts.dated_indefinite = True  # "the agreement adds to the accord signed in 2003"
         for token in deal_tokens:
+            facts.preliminary |= any(
+                c.dep_ in {"amod", "compound"} and c.lower_ in _PRELIMINARY for c in token.children
+            )
             modifiers = {child.lower_ for child in token.children if child.dep_ in {"det", "amod"}}
             facts.anaphoric |= bool(modifiers & _ANAPHORIC)
             facts.similar |= bool(modifiers & _SIMILAR)
@@ -1094,7 +1098,10 @@ class DealExtractor:
         elif label == "RECEIVE" and cue.pos_ == "VERB":
             objects = [c for c in cue.children if c.dep_ == "dobj"]
             if has_amount or any(
-                o.lower_ in _MONEY_WORDS or o.ent_type_ == "MONEY" for o in objects
+                o.lower_ in _MONEY_WORDS
+                or o.lemma_.lower() in _MONEY_WORDS
+                or o.ent_type_ == "MONEY"
+                for o in objects
             ):
                 for child in cue.children:
                     if child.dep_ == "nsubj":

@@ -74,6 +74,7 @@ class Cluster:
     lender: bool = False  # paid by an organisation, not a state ("the IMF approved a loan")
     distinction: str | None = None  # what tells it from an earlier deal between the same sides
     precedent: bool = False  # opened as "an earlier arrangement": not the story's own deal
+    preliminary: bool = False  # called "a political agreement": concluded only as a first step
 
     def absorb(self, other: Cluster) -> None:
         """Take what another (party-less) cluster collected."""
@@ -105,6 +106,7 @@ class DealReader:
         self.docs = docs
         self.res = res
         self._not_stand_in: set[str] = set()
+        self._unstated: set[int] = set()  # the deals whose status no sentence states
         self._published_year = str(article.published.year) if article.published else None
 
     def _country(self, key: str) -> str:
@@ -355,6 +357,7 @@ class DealReader:
         if cluster.year is None and facts.years and facts.deal_terms and not cluster.named:
             cluster.year = facts.years[0]  # the first deal word to name it dates it
         cluster.named |= bool(facts.deal_terms)
+        cluster.preliminary |= facts.preliminary
         _extend(cluster.initiators, initiators)
         _extend(cluster.counterparties, counterparties)
         _extend(cluster.payers, payers)
@@ -558,6 +561,8 @@ class DealReader:
                     distinction=cluster.distinction,
                 )
                 deals.append(deal)
+                if not cluster.statuses:
+                    self._unstated.add(id(deal))
         return deals
 
     def _status(self, cluster: Cluster) -> str:
@@ -570,7 +575,9 @@ class DealReader:
         current = [s for s in cluster.statuses if s not in cluster.prior] or cluster.statuses
         # a headline's verb is shorthand ("A and B agree deal"): the body tells the stage
         told = [s for s in current if self.article.sentences[s[0]].part != "headline"]
-        return max((label for _, label in told or current), key=STATUSES.index)
+        status = max((label for _, label in told or current), key=STATUSES.index)
+        # "under the political agreement": agreed, but as a step before the deal itself
+        return "proposed" if cluster.preliminary and status == "concluded" else status
 
     def _evidence(self, cluster: Cluster, group: list[str]) -> list[Evidence]:
         def names_group(index: int) -> bool:
@@ -587,8 +594,7 @@ class DealReader:
             out.append(Evidence(s.text, s.start, s.end))
         return out
 
-    @staticmethod
-    def _merge(deals: list[Deal]) -> list[Deal]:
+    def _merge(self, deals: list[Deal]) -> list[Deal]:
         merged: dict[tuple[frozenset[str], str | None], Deal] = {}
         for deal in deals:
             key = (frozenset(deal.parties), deal.distinction)
@@ -603,7 +609,12 @@ class DealReader:
             _extend(kept.purposes, deal.purposes)
             _extend(kept.criticised_by, deal.criticised_by)
             kept.evidence.extend(e for e in deal.evidence if e not in kept.evidence)
-            kept.status = max(kept.status, deal.status, key=STATUSES.index)  # type: ignore[assignment]
+            # a status the article states beats the one a deal gets when nothing is said
+            if id(kept) in self._unstated and id(deal) not in self._unstated:
+                kept.status = deal.status
+                self._unstated.discard(id(kept))
+            elif id(deal) not in self._unstated:
+                kept.status = max(kept.status, deal.status, key=STATUSES.index)  # type: ignore[assignment]
             if not kept.amount and deal.amount:
                 kept.amount, kept.amount_value = deal.amount, deal.amount_value
                 kept.amount_per, kept.amount_equivalent = deal.amount_per, deal.amount_equivalent
