@@ -74,6 +74,9 @@ _RECIPIENT_PREPS = {
     "lend": {"to", "for"},
 }
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_REPORTING = {"say", "tell", "add", "warn", "argue", "claim", "insist", "announce", "vote"}
+_COVERING = {"cover", "bear", "meet", "foot", "shoulder"}
+_COSTS = {"cost", "costs", "bill", "expense", "expenses", "tab"}
 _GIVING = {"give", "grant", "provide", "offer", "pledge", "promise", "commit", "allocate", "lend"}
 _TALK_WORDS = {"talk", "negotiation", "agreement", "accord", "deal", "pact", "partnership"}
 _DEAL_WORDS = {
@@ -553,6 +556,14 @@ def _preliminary(verb: Token) -> bool:
     )
 
 
+def _failed(verb: Token) -> bool:
+    """Whether a signing did not happen: "failed to agree", "have yet to sign"."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head == verb:
+        return False
+    return head.lemma_ == "fail" or any(c.lower_ == "yet" for c in head.children)
+
+
 def _future(verb: Token) -> bool:
     """Whether a verb is still to happen: "will sign", "is to sign", "hope to sign"."""
     if any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in verb.children):
@@ -836,6 +847,9 @@ class DealExtractor:
 
         for label, span in matches["status_cues"]:
             cue = span.root
+            if label == "concluded" and cue.lemma_ in _SIGNING and _failed(cue):
+                facts.statuses.append(("negotiating", _span(span)))  # "failed to agree a deal"
+                continue
             if label == "concluded" and cue.lemma_ in _SIGNING and _future(cue):
                 if not _negated(cue):  # "A and B hope to sign a treaty": a deal proposed
                     facts.statuses.append(("proposed", _span(span)))
@@ -965,9 +979,16 @@ class DealExtractor:
                     found.extend(_with_conjuncts(child))
                 if child.dep_ == "agent":
                     found.extend(t for g in child.children for t in _with_conjuncts(g))
-            if verb.dep_ in {"xcomp", "ccomp", "conj"} and not found:
-                for child in verb.head.children:
-                    if child.dep_ == "nsubj":
+            above = verb
+            for _ in range(3):  # "A and B are set to sign a deal": the subject of "are"
+                if found or above.dep_ not in {"xcomp", "ccomp", "conj", "acomp"}:
+                    break
+                above = above.head
+                if above in commentary or above.lemma_ in _DEMAND_VERBS | _REPORTING:
+                    break  # "X said it would scrap the deal": X comments, it did not sign
+                for child in above.children:
+                    # ("are set to sign": the raised subject is the passive's)
+                    if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and above.i < verb.i):
                         found.extend(_with_conjuncts(child))
         return [_span(_noun_phrase(t)) for t in found]
 
@@ -1005,7 +1026,21 @@ class DealExtractor:
             if any(c.dep_ in {"prt", "advmod"} and c.lower_ == "back" for c in cue.children):
                 return  # "sent back €60m", "paid back": money returned, not a deal's payment
             supplies = _with_money(cue)  # "provided X with €250m": X is paid
-            if not inherent and not _gives_money(cue) and not supplies:
+            costs = [  # "cover the cost of X's border posts", "foot the bill"
+                c for c in cue.children if c.dep_ == "dobj" and c.lemma_.lower() in _COSTS
+            ]
+            if cue.lemma_ in _COVERING and not costs:
+                return  # "cover the story" is no payment
+            if costs:
+                payees.extend(
+                    t
+                    for cost in costs
+                    for prep in cost.children
+                    if prep.dep_ == "prep" and prep.lower_ in {"of", "for"}
+                    for g in prep.children
+                    for t in _recipients(g)
+                )
+            elif not inherent and not _gives_money(cue) and not supplies:
                 return  # "send asylum seekers to X" is no payment
             subject = cue
             while not any(c.dep_ in {"nsubj", "nsubjpass"} for c in subject.children) and (
