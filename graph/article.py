@@ -464,6 +464,11 @@ def _front_date(text: str) -> date | None:
     return None
 
 
+def _reads_as_prose(line: str) -> bool:
+    """Whether a line is a sentence of the article rather than a name in its front matter."""
+    return line.rstrip().endswith((".", "!", "?", '"', "”")) or len(line.split()) > 12
+
+
 def parse_article(text: str, meta: Metadata | None = None) -> Article:
     """Parse article text into an ``Article``; sentence offsets index into ``Article.text``.
 
@@ -527,7 +532,9 @@ def parse_article(text: str, meta: Metadata | None = None) -> Article:
             # GOV.UK as copied from the page: "From:" alone, its issuers on the lines after,
             # then "Published" alone and the date on its own line
             for later in range(index + 1, min(index + 5, len(lines))):
-                if _ALONE_PUBLISHED.match(lines[later]):
+                following = lines[later]
+                dated = _ALONE_PUBLISHED.match(following) or _PUBLISHED_LINE.match(following)
+                if dated or _DATELINE_LINE.match(following) or _reads_as_prose(following):
                     break
                 consumed.add(later)
             continue

@@ -379,6 +379,7 @@ class Gazetteer:
         self._wikidata = _wikidata()
         self._subdivision_words: list[tuple[Any, list[str]]] | None = None
         self._country_names: list[tuple[str, Place]] | None = None
+        self._subdivision_names: set[str] | None = None
         self._english_words: list[tuple[Any, list[str]]] | None = None
         self._subregions: dict[str | None, frozenset[str]] = {}
 
@@ -436,6 +437,10 @@ class Gazetteer:
         allowed = 2 if len(text) >= 11 else 1 if len(text) >= 7 else 0
         if not allowed or not text[:1].isalpha():
             return None
+        if self._subdivision_names is None:
+            self._subdivision_names = {fold(sub.name).lower() for sub in pycountry.subdivisions}
+        if text in self._subdivision_names:
+            return None  # a real place of its own ("Granada" is no misspelt Grenada)
         if self._country_names is None:
             self._country_names = [
                 (fold(name).lower(), place)

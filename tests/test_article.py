@@ -344,6 +344,19 @@ def test_article_gov_uk_front_matter_as_copied_from_the_page_is_metadata() -> No
     ]
 
 
+def test_article_a_lone_from_line_takes_only_the_issuers_not_the_date_or_the_body() -> None:
+    article = parse_article(
+        "A headline\nFrom:\nDepartment of Examples\nPublished 14 April 2022\n"
+        "The department signed a deal.\nIt starts in May.\n"
+    )
+
+    assert article.published == date(2022, 4, 14)
+    assert [s.text for s in article.sentences if s.part == "body"] == [
+        "The department signed a deal.",
+        "It starts in May.",
+    ]
+
+
 def test_article_op_ed_author_alone_under_the_headline_and_a_job_title_in_a_byline() -> None:
     op_ed = parse_article("Opinion | Deals never work\nMaria Okafor\nEvery few years it fails.\n")
     column = parse_article("Head\nBy Li Wei, Economics Editor\nMoney moves quietly.\n")

@@ -702,6 +702,12 @@ PAYMENT_FORMS = [
     ),
     ("cover the cost", "Chile agreed to cover the cost of Peru's border posts.", {("CL", "PE")}),
     ("no money", "Chile signed a deal with Peru. No money was paid to Peru.", set()),
+    ("time spent", "Chile spent months lobbying Peru over the migration deal.", set()),
+    (
+        "a charity's own spending",
+        "Chile signed a deal with Peru. The Refugee Aid Network spent £2m on shelters in Peru.",
+        set(),
+    ),
     ("denied paying", "Chile signed a deal with Peru. Chile denied paying Peru.", set()),
     ("refused to pay", "Chile signed a deal with Peru. Chile refused to pay Peru.", set()),
     (
@@ -789,6 +795,19 @@ STATUS_FORMS = [
     ("Chile and Peru failed to agree a migration deal.", "negotiating"),
     ("The migration deal between Chile and Peru was struck down by a court.", "suspended"),
     ("Chile and Peru broke off talks on a migration deal.", "terminated"),
+    ("The deal between Chile and Peru, which expires in 2026, covers patrols.", "concluded"),
+    (
+        "Chile and Peru signed a trade deal on Monday. It replaces the interim agreement "
+        "between the two countries.",
+        "concluded",
+    ),
+    (
+        "Chile and Peru have been negotiating a returns deal since January. Officials said on "
+        "Tuesday that the two countries had signed the agreement.",
+        "concluded",
+    ),
+    ("Chile signed a deal with Peru, which runs a centre close to an airport.", "concluded"),
+    ("Chile signed a deal with Peru. It is funded by frozen Bolivian assets.", "concluded"),
     (
         "Chile unveiled a migration partnership with Peru as it sought to stem arrivals.",
         "concluded",

@@ -66,6 +66,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PARTY_PREPS = {"with", "between", "among", "involving"}
 _AGREE_VERBS = {"agree", "sign", "reach", "negotiate", "strike", "talk", "conclude", "seal", "ink"}
 _PAYEE_IS_OBJECT = {"pay", "fund", "finance", "bankroll", "compensate", "reward", "spend"}
+# of those, the ones that move money only where a sum is said ("spent months lobbying X")
+_WITH_A_SUM = {"spend"}
 _REGION_NOUNS = {"region", "province", "state", "territory", "enclave", "area", "republic"}
 # prepositions that name a payment's recipient, by verb ("deposit $3bn with X", "invest in X")
 _RECIPIENT_PREPS = {
@@ -87,7 +89,7 @@ _DEAL_WORDS = {
 # ("X announced a package" is left out: press releases announce what others pay)
 _GRANTING = {
     "approve", "extend", "disburse", "unveil", "release", "award", "sanction", "place", "make",
-    "announce", "pledge", "promise", "offer", "provide", "commit", "agree",
+    "pledge", "promise", "offer", "provide", "commit", "agree",
 }  # fmt: skip
 # verbs that change how much a giver gives ("X doubled its aid to Y")
 _SCALING = {
@@ -540,6 +542,7 @@ def _hypothetical(token: Token) -> bool:
 _SIGNING = {"sign", "agree", "conclude", "seal", "ink", "strike", "reach", "finalise", "finalize"}
 
 
+_REPLACING = {"replace", "supersede", "succeed", "follow", "build", "extend", "expand"}
 _PRELIMINARY = {"political", "provisional", "preliminary", "tentative", "interim", "outline"}
 
 
@@ -571,6 +574,19 @@ def _future(verb: Token) -> bool:
     head = verb.head
     heads = {"be", "due", "set", "go", "hope", "aim", "intend", "plan", "want", "expect"}
     return verb.dep_ == "xcomp" and head.lemma_ in heads and head != verb
+
+
+def _reported(token: Token) -> bool:
+    """Whether a verb is what someone says ("officials said the two had signed it"): its
+    past perfect is the reporting's backshift, not an earlier stage."""
+    item = token if token.pos_ in {"VERB", "AUX"} else token.head
+    for _ in range(3):
+        if item.dep_ != "ccomp" or item.head == item:
+            return False
+        item = item.head
+        if item.lemma_ in _REPORTING:
+            return True
+    return False
 
 
 def _past_perfect(token: Token) -> bool:
@@ -770,11 +786,20 @@ class DealExtractor:
                     for t in _with_conjuncts(c)
                     if _in_place(t)
                 )
-        if len(deal_tokens) >= 2 and any(_deal_years(t) for t in deal_tokens):
+        if len(deal_tokens) >= 2 and any(
+            _deal_years(t) and t.dep_ != "appos" and not _bare_definite(t) for t in deal_tokens
+        ):
             facts.dated_indefinite = True  # "the agreement adds to the accord signed in 2003"
         for token in deal_tokens:
-            facts.preliminary |= any(
-                c.dep_ in {"amod", "compound"} and c.lower_ in _PRELIMINARY for c in token.children
+            # "under the political agreement" (the one deal the clause names; not "it replaces
+            # the interim agreement")
+            facts.preliminary |= (
+                len(deal_tokens) == 1
+                and token.head.lemma_ not in _REPLACING
+                and any(
+                    c.dep_ in {"amod", "compound"} and c.lower_ in _PRELIMINARY
+                    for c in token.children
+                )
             )
             modifiers = {child.lower_ for child in token.children if child.dep_ in {"det", "amod"}}
             facts.anaphoric |= bool(modifiers & _ANAPHORIC)
@@ -860,7 +885,7 @@ class DealExtractor:
                 continue
             if cue.lemma_ == "end" and any(c.dep_ == "prt" for c in cue.children):
                 continue  # "could end up funding": no ending
-            if cue.lemma_ in {"seek", "pursue"} and not any(
+            if cue.lemma_ in {"seek", "pursue", "want"} and not any(
                 c.dep_ == "dobj" and (c.lower_ in _DEAL_WORDS or c.lemma_ in _TALK_WORDS)
                 for c in cue.children
             ):
@@ -872,7 +897,7 @@ class DealExtractor:
             facts.statuses.append(
                 ("proposed" if (intent or later) and label == "concluded" else label, _span(span))
             )
-            if _past_perfect(cue):
+            if _past_perfect(cue) and not _reported(cue):
                 facts.prior_statuses.append(_span(span))
         for label, span in matches["purpose_cues"]:
             if label == "returns" and any(
@@ -1023,6 +1048,8 @@ class DealExtractor:
         payees: list[Token] = []
         if label == "PAY" and cue.pos_ == "VERB":
             inherent = cue.lemma_ in _PAYEE_IS_OBJECT  # pay, fund: money whatever the object
+            if cue.lemma_ in _WITH_A_SUM and not has_amount:
+                return
             if any(c.dep_ in {"prt", "advmod"} and c.lower_ == "back" for c in cue.children):
                 return  # "sent back €60m", "paid back": money returned, not a deal's payment
             supplies = _with_money(cue)  # "provided X with €250m": X is paid

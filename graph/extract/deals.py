@@ -85,6 +85,19 @@ class Cluster:
             )
 
 
+# words of the bodies whose money makes them a side of a deal: lenders, funds, companies
+_LENDER_WORDS = {
+    "bank", "fund", "monetary", "finance", "financial", "investment", "development",
+    "holdings", "corporation", "company", "group", "authority",
+}  # fmt: skip
+
+
+def _lends(label: str) -> bool:
+    """Whether an organisation is one whose payment makes it a party (a development bank, a
+    monetary fund, a state company), not a charity spending on its own work."""
+    return bool(set(re.findall(r"[a-z]+", label.lower())) & _LENDER_WORDS)
+
+
 def _same_money(text: str) -> tuple[object, ...]:
     """What makes two written amounts the same money: "€7.4-billion" and "7.4-billion-euro"
     are one; an amount with no value read is compared as written."""
@@ -172,9 +185,8 @@ class DealReader:
             return []
         doc = self.docs[sentence]
         offset = self.article.sentences[sentence].start
-        for token in doc:
-            if token.idx >= span[0]:
-                break
+        before = [t for t in doc if t.idx < span[0]]
+        for token in reversed(before):  # the nearest subject first
             if token.dep_ not in {"nsubj", "nsubjpass"} or token.pos_ == "PRON":
                 continue
             end = token.idx + len(token.text)
@@ -297,7 +309,7 @@ class DealReader:
             k
             for span in facts.payers
             for k in self.res.at(index, span, offset)
-            if self.res.actors[k].type == "Organisation"
+            if self.res.actors[k].type == "Organisation" and _lends(self.res.actors[k].label)
         ]
         lender = not payers and bool(lenders)
         # "a fund approved a loan for X": the lender is a paying side, beside any state
