@@ -79,8 +79,7 @@ _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "
 _REPORTING = {"say", "tell", "add", "warn", "argue", "claim", "insist", "announce", "vote"}
 _COVERING = {"cover", "bear", "meet", "foot", "shoulder"}
 _COSTS = {"cost", "costs", "bill", "expense", "expenses", "tab"}
-_GIVING = {"give", "grant", "provide", "offer", "pledge", "promise", "commit", "allocate", "lend"}
-_TALK_WORDS = {"talk", "negotiation", "agreement", "accord", "deal", "pact", "partnership"}
+_TALK_WORDS = {"talk", "negotiation"}
 _DEAL_WORDS = {
     "deal", "deals", "agreement", "agreements", "arrangement", "pact", "accord", "memorandum",
     "protocol", "treaty", "partnership", "compact", "package", "scheme", "declaration",
@@ -89,7 +88,8 @@ _DEAL_WORDS = {
 # ("X announced a package" is left out: press releases announce what others pay)
 _GRANTING = {
     "approve", "extend", "disburse", "unveil", "release", "award", "sanction", "place", "make",
-    "pledge", "promise", "offer", "provide", "commit", "agree",
+    "pledge", "promise", "offer", "provide", "commit", "agree", "give", "grant", "allocate",
+    "lend",
 }  # fmt: skip
 # verbs that change how much a giver gives ("X doubled its aid to Y")
 _SCALING = {
@@ -296,6 +296,17 @@ def _money_ends(money: Token, payers: list[Token], payees: list[Token]) -> None:
             for prep in item.children:
                 if prep.dep_ == "prep" and prep.lower_ in {"to", "for"}:
                     payees.extend(t for g in prep.children for t in _recipients(g))
+
+
+def _agents(verb: Token) -> list[Token]:
+    """Who a passive verb names with "by" ("signed by A and B", "promised by X")."""
+    return [
+        t
+        for agent in verb.children
+        if agent.dep_ == "agent"
+        for g in agent.children
+        for t in _with_conjuncts(g)
+    ]
 
 
 def _with_money(verb: Token) -> bool:
@@ -890,10 +901,8 @@ class DealExtractor:
                 for c in cue.children
             ):
                 continue  # "sought to stem migration" seeks no deal; "seeks a deal" does
-            # "will sign next week", "is to sign": a signing still to come is a proposal
-            later = label == "concluded" and cue.lemma_ in _SIGNING and _future(cue)
             # "reached a political agreement", "agreed in principle": a first step only
-            later |= label == "concluded" and _preliminary(cue)
+            later = label == "concluded" and _preliminary(cue)
             facts.statuses.append(
                 ("proposed" if (intent or later) and label == "concluded" else label, _span(span))
             )
@@ -984,9 +993,7 @@ class DealExtractor:
                     if subject.dep_ == "nsubj" and subject.pos_ in {"PROPN", "NOUN"}:
                         found.extend(_with_conjuncts(subject))
             if child.dep_ == "acl" and child.lemma_ in _AGREE_VERBS:  # "a deal signed by A and B"
-                for agent in child.children:
-                    if agent.dep_ == "agent":
-                        found.extend(t for g in agent.children for t in _with_conjuncts(g))
+                found.extend(_agents(child))
         verb = deal.head
         # "people flown from A to B under an arrangement": the two ends of what the deal moves
         found.extend(_ends_moved_under(deal))
@@ -1210,14 +1217,8 @@ class DealExtractor:
                 elif child.dep_ == "prep" and child.lower_ in {"from", "by"}:
                     # "a loan from X", "a $35bn investment by X"
                     payers.extend(t for g in child.children for t in _with_conjuncts(g))
-                elif child.dep_ == "acl" and child.lemma_ in _GRANTING | _GIVING:
-                    payers.extend(  # "the money promised by X"
-                        t
-                        for agent in child.children
-                        if agent.dep_ == "agent"
-                        for g in agent.children
-                        for t in _with_conjuncts(g)
-                    )
+                elif child.dep_ == "acl" and child.lemma_ in _GRANTING:
+                    payers.extend(_agents(child))  # "the money promised by X"
             if not payees:  # "the payment of €50m to help X"
                 for holder in (cue, *cue.ancestors):
                     payees.extend(_helped(holder))
@@ -1257,11 +1258,8 @@ class DealExtractor:
             pledged = [
                 t
                 for acl in cue.children
-                if acl.dep_ == "acl" and acl.lemma_ in _GRANTING | _GIVING
-                for agent in acl.children
-                if agent.dep_ == "agent"
-                for g in agent.children
-                for t in _with_conjuncts(g)
+                if acl.dep_ == "acl" and acl.lemma_ in _GRANTING
+                for t in _agents(acl)
             ]  # "more than $6bn promised by X": X gives it, to whoever the story's money goes
             payers.extend(pledged)
             if payers and not payees:  # "includes €80m from X for Y's border forces"
