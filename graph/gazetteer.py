@@ -115,10 +115,12 @@ class Place:
     wikidata: str | None = None
     lat: float | None = None
     lon: float | None = None
-    # for a country, from countryinfo: its continent and UN subregion ("Africa", "Northern
-    # Africa"), and whether it is an island state (no land border)
+    # for a country, from countryinfo: its continent, UN subregion and UN intermediate region
+    # ("Africa", "Sub-Saharan Africa", "Eastern Africa"), and whether it is an island state (no
+    # land border)
     continent: str | None = None
     subregion: str | None = None
+    intermediate: str | None = None
     island: bool = False
 
 
@@ -304,6 +306,7 @@ class _Record:
         self.population = 0
         self.continent: str | None = None
         self.subregion: str | None = None
+        self.intermediate: str | None = None
         self.island = False
 
 
@@ -371,6 +374,7 @@ class Gazetteer:
                 lon=rec.lon,
                 continent=rec.continent,
                 subregion=rec.subregion,
+                intermediate=rec.intermediate,
                 island=rec.island,
             )
             self._by_key[place.key] = place
@@ -513,12 +517,15 @@ class Gazetteer:
         return self._subdivision_place(sub, words, english)
 
     def subregions(self, continent: str | None) -> frozenset[str]:
-        """The UN subregions countryinfo gives the countries of a continent."""
+        """The UN subregions and intermediate regions countryinfo gives the countries of a
+        continent ("Sub-Saharan Africa", "Eastern Africa")."""
         if continent not in self._subregions:
             self._subregions[continent] = frozenset(
-                p.subregion
+                area
                 for p in self._by_key.values()
-                if p.continent == continent and p.subregion
+                if p.continent == continent
+                for area in (p.subregion, p.intermediate)
+                if area
             )
         return self._subregions[continent]
 
@@ -790,6 +797,7 @@ def _country_records(qids: dict[str, str]) -> list[_Record]:
         rec.wikidata = qids.get(code)
         rec.continent = primary.get("region") or None
         rec.subregion = primary.get("subregion") or None
+        rec.intermediate = primary.get("intermediateregion") or None
         rec.island = primary.get("borders") == [] and bool(primary)
         records.append(rec)
     _resolve_shared_demonyms(records)

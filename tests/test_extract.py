@@ -1168,3 +1168,49 @@ def test_extract_regional_blocs_are_supranational_bodies(tmp_path):
     assert types.get("Mercosur") == "Supranational", types
     assert types.get("Gulf Cooperation Council") == "Supranational", types
     assert types.get("Southern African Development Community") == "Supranational", types
+
+
+@pytest.mark.model
+def test_extract_critics_of_the_deal_without_a_deal_word(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru sign a returns deal\n"
+        "Chile signed a returns deal with Peru on Monday.\n"
+        "Peruvian officials praised the partnership as a model for the region.\n"
+        "The Andean Rights Forum vowed to challenge it in court.\n"
+        "The Green Party called the plan cruel.\n"
+        "The Green Party also criticised the government's tax policy on wine.\n",
+    )
+
+    (deal,) = deals
+    critics = {c["label"] for c in deal["criticised_by"]}
+    assert {"Andean Rights Forum", "Green Party"} <= critics, critics
+    assert {p["iso_code"] for p in deal["parties"]} == {"CL", "PE"}
+
+
+@pytest.mark.model
+def test_extract_critic_without_blame_or_deal_is_none(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru sign a returns deal\n"
+        "Chile signed a returns deal with Peru on Monday.\n"
+        "The Green Party criticised the weather forecast.\n",
+    )
+
+    (deal,) = deals
+    assert deal["criticised_by"] == []
+
+
+@pytest.mark.model
+def test_extract_described_country_by_intermediate_region(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Migrants to go south\n"
+        "Peru has agreed to house migrants sent by the United States.\n"
+        "In return, the Trump administration will pay the South American country $12 million.\n",
+    )
+
+    (deal,) = deals
+    assert [p["iso_code"] for p in deal["payers"]] == ["US"]
+    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+    assert "returns" not in deal["purposes"]  # "In return," is an exchange, not returns

@@ -167,6 +167,9 @@ class SentenceFacts:
     indefinite: bool = False
     deal_amounts: list[str] = field(default_factory=list)
     unpaid: bool = False  # a payment to a named side is denied or left open ("did not pay X")
+    # a critic's words are about a deal or a stand-in for one ("called the plan cruel", "vowed
+    # to challenge it"): said of the deal the article is speaking of, with no deal word
+    criticises_deal: bool = False
 
     @property
     def about_deals(self) -> bool:
@@ -934,8 +937,9 @@ class DealExtractor:
                 facts.payment = True
                 facts.payers.extend(facts.initiators)
                 facts.payees.extend(facts.counterparties)
-        for critics in blame.values():
+        for cue, critics in blame.items():
             facts.critics.extend(critics)
+            facts.criticises_deal |= bool(critics) and _targets_deal(cue)
         facts.roles = [(ident, _span(span)) for ident, span in matches["roles"]]
 
         for token in doc:
@@ -1315,19 +1319,44 @@ class DealExtractor:
                 found.extend(t for g in child.children for t in _with_conjuncts(g))
             elif child.dep_ == "nsubj" and cue.pos_ in {"VERB", "AUX"}:
                 found.extend(_with_conjuncts(child))
+        if not found and cue.dep_ == "xcomp" and label == "CRITICISE":
+            # "X vowed to challenge it", "X threatened to oppose the plan": the subject of the
+            # verb it completes
+            found.extend(
+                t for c in cue.head.children if c.dep_ == "nsubj" for t in _with_conjuncts(c)
+            )
         found = [_speaker_of(t) for t in found]
         return [_span(_critic_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
 
 
+def _targets_deal(cue: Token) -> bool:
+    """Whether what a critic's cue is about is a deal or a stand-in for one: its object ("the
+    plan", "it"), what its reported clause is about ("said the policy was cruel"), or what
+    one is opposed to ("opposed to such arrangements")."""
+    targets = _word_sets()["critic_targets"]
+    heads = [cue.head] if cue.pos_ in {"ADJ", "ADP"} else [cue]
+    objects: list[Token] = []
+    for head in [*heads, cue]:
+        for child in head.children:
+            if child.dep_ in {"dobj", "nsubjpass"}:
+                objects.append(child)
+            elif child.dep_ == "prep" and child.lower_ in {"to", "against", "of", "on"}:
+                objects.extend(g for g in child.children if g.dep_ == "pobj")
+            elif child.dep_ == "ccomp":
+                objects.extend(g for g in child.children if g.dep_ in {"nsubj", "nsubjpass"})
+    return any(o.lower_ in targets or o.lemma_.lower() in targets for o in objects)
+
+
 def _in_return_for(token: Token) -> bool:
-    """Whether the word is the "return" of the idiom "in return for" (an exchange)."""
+    """Whether the word is the "return" of the idiom "in return (for)" (an exchange): "in
+    return for $1bn", "In return, X will pay"; not "progress in return of migrants"."""
     doc = token.doc
+    after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
     return (
         token.lower_ == "return"
         and token.i > 0
         and doc[token.i - 1].lower_ == "in"
-        and token.i + 1 < len(doc)
-        and doc[token.i + 1].lower_ == "for"
+        and after not in {"of", "to"}
     )
 
 

@@ -260,6 +260,11 @@ class DealReader:
             clauses = clauses_of(doc)
             whole = facts_of(doc)
             if not any(facts.about_deals for facts in clauses):
+                if current is not None:  # "Labour called the plan cruel": of the deal spoken of
+                    for facts in clauses:
+                        if facts.criticises_deal:
+                            for span in facts.critics:
+                                _extend(current.critics, self._critic(sentence.index, span))
                 continue
             if not (
                 whole.deal_terms or whole.payment or whole.unpaid or whole.purposes or whole.amounts
@@ -331,6 +336,12 @@ class DealReader:
         if payees and not payers:  # money for X from someone unnamed: X's paid deal
             cluster = self._cluster_for([c for c in clusters if c.payers], [], counterparties)
         cluster = cluster or self._cluster_for(clusters, initiators, counterparties)
+        if cluster is None and len(initiators) == 1 and not counterparties and facts.bare:
+            # "Rwandan officials praised the partnership": the one deal that side is the
+            # other side of
+            theirs = [c for c in clusters if initiators[0] in self._sides(c) and not c.precedent]
+            if len(theirs) == 1 and initiators[0] in theirs[0].counterparties:
+                cluster = theirs[0]
         if cluster is None and not (initiators or counterparties) and facts.about_deals:
             cluster = current  # "the two leaders also signed a separate package": theirs
         if cluster is not None and self._another_deal(cluster, facts):
@@ -370,7 +381,9 @@ class DealReader:
             cluster.year = facts.years[0]  # the first deal word to name it dates it
         cluster.named |= bool(facts.deal_terms)
         cluster.preliminary |= facts.preliminary
-        _extend(cluster.initiators, initiators)
+        # a side the deal already has on the other side stays there ("Rwanda's government
+        # said it would honour the deal" after "a deal with Rwanda")
+        _extend(cluster.initiators, [k for k in initiators if k not in cluster.counterparties])
         _extend(cluster.counterparties, counterparties)
         _extend(cluster.payers, payers)
         _extend(cluster.payees, payees)
@@ -527,6 +540,8 @@ class DealReader:
                 groups[other] = [other]
                 if unpaid and other in recipients:
                     payees = [other]
+                elif payees and not payers and other not in payees:
+                    payers = [other]  # X is paid by a side written only as "the administration"
         status = self._status(cluster)
         purposes = [p for p in PURPOSES if p in cluster.purposes]
         # the figure for the money that moves ("paid Kigali £290m" over a "£700m" total cost)

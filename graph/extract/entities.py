@@ -398,10 +398,8 @@ class Resolver:
                 continue
             if continents and place.continent not in continents:
                 continue
-            split = {
-                s for s in self.gazetteer.subregions(place.continent) if any(p in s for p in points)
-            }
-            if split and place.subregion not in split:
+            split = {s for s in self.gazetteer.subregions(place.continent) if _faces(s, points)}
+            if split and not {place.subregion, place.intermediate} & split:
                 continue  # the data splits this continent by compass: the country must fit
             if island and not place.island:
                 continue
@@ -678,3 +676,11 @@ def _same_person(name: str, full: str) -> bool:
         given_close = fuzz.ratio(given_a, given_b) >= FUZZY_NAME - 10
         return surname_close and given_close and fuzz.ratio(" ".join(a), " ".join(b)) >= FUZZY_NAME
     return False
+
+
+def _faces(area: str, points: set[str]) -> bool:
+    """Whether a region's name has one of the compass points ("Southern"): "South America"
+    and "Southern Asia" face south, "Eastern Africa" east; "South-eastern Asia" faces neither
+    south nor east alone."""
+    stems = {p.lower().removesuffix("ern") for p in points}
+    return any(w in stems or w.removesuffix("ern") in stems for w in area.lower().split())
