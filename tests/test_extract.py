@@ -1179,26 +1179,14 @@ def test_extract_critics_of_the_deal_without_a_deal_word(tmp_path):
         "Peruvian officials praised the partnership as a model for the region.\n"
         "The Andean Rights Forum vowed to challenge it in court.\n"
         "The Green Party called the plan cruel.\n"
-        "The Green Party also criticised the government's tax policy on wine.\n",
+        "The Wine Growers Union criticised the weather forecast.\n",
     )
 
     (deal,) = deals
     critics = {c["label"] for c in deal["criticised_by"]}
     assert {"Andean Rights Forum", "Green Party"} <= critics, critics
+    assert "Wine Growers Union" not in critics  # criticised something else
     assert {p["iso_code"] for p in deal["parties"]} == {"CL", "PE"}
-
-
-@pytest.mark.model
-def test_extract_critic_without_blame_or_deal_is_none(tmp_path):
-    deals, _ = _read_text(
-        tmp_path,
-        "Chile and Peru sign a returns deal\n"
-        "Chile signed a returns deal with Peru on Monday.\n"
-        "The Green Party criticised the weather forecast.\n",
-    )
-
-    (deal,) = deals
-    assert deal["criticised_by"] == []
 
 
 @pytest.mark.model
