@@ -129,12 +129,22 @@ def match_deals(
     return pairs
 
 
-def _same_critic(gold: str, predicted: Mapping[str, Any]) -> bool:
-    """Whether a predicted critic is the gold one (a code, or a label one holds the other)."""
+def _same_critic(
+    gold: str,
+    predicted: Mapping[str, Any],
+    gold_names: Iterable[str] = (),
+    predicted_names: Iterable[str] = (),
+) -> bool:
+    """Whether a predicted critic is the gold one: a code; a label that holds the other or is
+    held by it ("Labour", "Labour Party"); or a form the article uses for both ("UNHCR" for
+    the refugee agency's full name)."""
     if predicted.get("iso_code") and predicted["iso_code"] == gold:
         return True
     a, b = gold.casefold(), str(predicted.get("label") or "").casefold()
-    return bool(b) and (a == b or f" {b} " in f" {a} " or f" {a} " in f" {b} ")
+    if b and (a == b or f" {b} " in f" {a} " or f" {a} " in f" {b} "):
+        return True
+    wanted = {a, *(n.casefold() for n in gold_names)}
+    return bool(wanted & {b, *(n.casefold() for n in predicted_names)} - {""})
 
 
 def _names(entity: Mapping[str, Any]) -> set[str]:
@@ -192,7 +202,12 @@ def score_article(
             m["status"].misses.append(f"{show(gold_deals[gi]['parties'])}: {want}, got {got}")
 
     # critics of matched deals: a gold critic (a code or a label) is found when a predicted
-    # critic has that code, or a label that holds it or is held by it ("Labour", "Labour Party")
+    # critic has that code, or a name that holds it or is held by it ("Labour", "Labour Party")
+    entities = list(entities)
+    gold_aliases = {
+        e["label"]: list(e.get("aliases", [])) for e in gold.get("entities", []) if "label" in e
+    }
+    predicted_aliases = {e.get("iri"): sorted(_names(e)) for e in entities}
     for gi, pi in pairs:
         critics_wanted = list(gold_deals[gi].get("criticised_by", []))
         critics_found = list(deals[pi].get("criticised_by", []))
@@ -202,7 +217,13 @@ def score_article(
                 (
                     i
                     for i, c in enumerate(critics_found)
-                    if i not in used and _same_critic(critic, c)
+                    if i not in used
+                    and _same_critic(
+                        critic,
+                        c,
+                        gold_aliases.get(critic, ()),
+                        predicted_aliases.get(c.get("iri"), ()),
+                    )
                 ),
                 None,
             )
@@ -217,7 +238,6 @@ def score_article(
                 m["critic"].fp += 1
                 m["critic"].extras.append(f"{show(gold_deals[gi]['parties'])}: {_code(c)}")
 
-    entities = list(entities)
     gold_places = {e["code"] for e in gold.get("entities", []) if e.get("code")}
     pred_places = {
         e["iso_code"] for e in entities if e.get("type") in PLACE_TYPES and e.get("iso_code")

@@ -208,3 +208,35 @@ def test_evaluate_corpus_halves_keep_to_their_split_rule():
         expected["dev" if len(expected["dev"]) <= len(expected["test"]) else "test"] += group
     assert {h: sorted(m) for h, m in expected.items()} == halves
     assert len(names) == 32 and len(halves["dev"]) == len(halves["test"]) == 16
+
+
+def test_evaluate_critic_matches_by_a_form_the_article_uses():
+    gold = {
+        "entities": [
+            {"label": "Chile", "type": "Country", "code": "CL", "aliases": ["Chile"]},
+            {"label": "Peru", "type": "Country", "code": "PE", "aliases": ["Peru"]},
+            {"label": "ARF", "type": "Organisation", "aliases": ["ARF", "the forum"]},
+        ],
+        "deals": [
+            {
+                "parties": ["CL", "PE"],
+                "payers": [],
+                "payees": [],
+                "status": "concluded",
+                "criticised_by": ["ARF"],
+            },
+        ],
+    }
+    side = {"CL": "Chile", "PE": "Peru"}
+    critic = {"iri": "org/arf", "label": "Andean Refugee Forum", "type": "Organisation"}
+    deal = {
+        "parties": [{"iri": c, "label": side[c], "iso_code": c} for c in side],
+        "payers": [],
+        "payees": [],
+        "status": "concluded",
+        "criticised_by": [critic],
+    }
+    entities = [{**critic, "mentions": ["Andean Refugee Forum", "ARF"]}]
+    assert score_article(gold, [deal], entities).measures["critic"].tp == 1
+    entities = [{**critic, "mentions": ["Andean Refugee Forum"]}]  # never called ARF
+    assert score_article(gold, [deal], entities).measures["critic"].tp == 0

@@ -1311,8 +1311,8 @@ class DealExtractor:
             )
             if not blamed or _negated(cue):
                 return []
-        if label == "STANCE" and cue.pos_ in {"ADJ", "ADP"}:  # "it was firmly opposed to …"
-            cue = cue.head
+        if label == "STANCE" and (cue.pos_ in {"ADJ", "ADP"} or cue.dep_ == "acomp"):
+            cue = cue.head  # "it was firmly opposed to …"
         found: list[Token] = []
         for child in cue.children:
             if child.dep_ == "agent":
@@ -1334,7 +1334,7 @@ def _targets_deal(cue: Token) -> bool:
     plan", "it"), what its reported clause is about ("said the policy was cruel"), or what
     one is opposed to ("opposed to such arrangements")."""
     targets = _word_sets()["critic_targets"]
-    heads = [cue.head] if cue.pos_ in {"ADJ", "ADP"} else [cue]
+    heads = [cue.head] if cue.pos_ in {"ADJ", "ADP"} or cue.dep_ == "acomp" else [cue]
     objects: list[Token] = []
     for head in [*heads, cue]:
         for child in head.children:
