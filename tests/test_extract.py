@@ -1202,3 +1202,43 @@ def test_extract_described_country_by_intermediate_region(tmp_path):
     assert [p["iso_code"] for p in deal["payers"]] == ["US"]
     assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
     assert "returns" not in deal["purposes"]  # "In return," is an exchange, not returns
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "payers", "payees"),
+    [
+        (
+            "Under the treaty, Norway will hand sovereignty of the islands to Ghana but keep "
+            "the air base on a lease, paying an average of £90m a year.",
+            ["NO"],
+            ["GH"],
+        ),
+        (
+            "Chile will lease the port from Peru for $30m a year under the agreement.",
+            ["CL"],
+            ["PE"],
+        ),
+        ("Under the agreement, Peru will lease the port to Chile for $30m a year.", ["CL"], ["PE"]),
+        (
+            "The deal would see Chile lease the port from Peru in exchange for annual payments "
+            "of $30m.",
+            ["CL"],
+            ["PE"],
+        ),
+        (
+            "Chile agreed to take back its nationals in return for $30m from Peru under the deal.",
+            ["PE"],
+            ["CL"],
+        ),
+        ("Norway and Ghana signed the long-delayed minerals deal on Wednesday.", [], []),
+    ],
+    ids=["hand-over-and-pay", "lease-from", "lease-to", "lease-in-exchange", "take-back", "noun"],
+)
+def test_extract_who_pays_in_a_transfer_or_a_lease(tmp_path, sentence, payers, payees):
+    deals, _ = _read_text(tmp_path, f"Ports and islands\n{sentence}\n")
+
+    (deal,) = deals
+    assert len(deal["parties"]) == 2
+    assert [p["iso_code"] for p in deal["payers"]] == payers
+    assert [p["iso_code"] for p in deal["payees"]] == payees

@@ -854,6 +854,11 @@ class DealExtractor:
             by_preposition = token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
             if by_preposition and _is_time(token):
                 continue  # "an arrangement between 2013 and 2018": its years, not its sides
+            if deal_tokens and _handed_to(token):
+                # "under the treaty, A will hand sovereignty of the islands to B": the side
+                # a deal transfers something to
+                facts.counterparties.extend(_span(t) for t in _with_conjuncts(token))
+                continue
             if by_preposition and _attached_to(token.head.head, anchors):
                 spans = [_span(t) for t in _with_conjuncts(token)]
                 if token.head.lower_ in {"between", "among"}:
@@ -1002,7 +1007,9 @@ class DealExtractor:
         # "people flown from A to B under an arrangement": the two ends of what the deal moves
         found.extend(_ends_moved_under(deal))
         # (a deal noun the parser took for a clause, "agreed a returns deal": an object)
-        as_object = deal.dep_ in {"ccomp", "xcomp", "oprd"} and deal.pos_ == "NOUN"
+        as_object = deal.dep_ in {"ccomp", "xcomp", "oprd"} and (
+            deal.pos_ == "NOUN" or _noun_read_as_verb(deal)
+        )
         if deal.dep_ in {"dobj", "nsubjpass", "attr", "pobj"} or as_object:
             if deal.dep_ == "pobj":
                 verb = deal.head.head
@@ -1080,14 +1087,18 @@ class DealExtractor:
                 )
             elif not inherent and not _gives_money(cue) and not supplies:
                 return  # "send asylum seekers to X" is no payment
-            subject = cue
+            subject, below = cue, cue
             while not any(c.dep_ in {"nsubj", "nsubjpass"} for c in subject.children) and (
                 subject.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and subject.head != subject
             ):
-                subject = subject.head  # "Spain has agreed to give Morocco €30m"
+                below, subject = subject, subject.head  # "Spain has agreed to give Morocco €30m"
             if subject != cue:
-                controller = [c for c in subject.children if c.dep_ == "dobj"]
-                if controller:  # "Cyprus presses the EU to fund X": the EU would pay
+                # "Cyprus presses the EU to fund X": the EU would pay; but "X will keep the
+                # base, paying £Nm": X pays, not the base
+                controller = [
+                    c for c in subject.children if c.dep_ == "dobj" and below.dep_ == "xcomp"
+                ]
+                if controller:
                     payers.extend(_with_conjuncts(controller[0]))
                 else:
                     for child in subject.children:
@@ -1200,11 +1211,14 @@ class DealExtractor:
                 for g in o.subtree
                 if g.dep_ == "prep" and g.lower_ == "from" and g.head.pos_ == "NOUN"
             ]
+            # and a lessor is paid by whom it leases to: "B will lease the port to A"
+            lessor = cue.lemma_ in _LETTING and any(c.lower_ == "to" for c in cue.children)
             for child in [*cue.children, *held]:
                 if child.dep_ == "nsubj":
-                    payers.extend(_with_conjuncts(child))
-                elif child.dep_ == "prep" and child.lower_ == "from":
-                    payees.extend(t for g in child.children for t in _recipients(g))
+                    (payees if lessor else payers).extend(_with_conjuncts(child))
+                elif child.dep_ == "prep" and child.lower_ == ("to" if lessor else "from"):
+                    found = [t for g in child.children for t in _recipients(g)]
+                    (payers if lessor else payees).extend(found)
         elif label == "FUNDING":
             financial = any(
                 c.lemma_.lower() in _FINANCIAL_MODIFIERS for c in cue.children if c.dep_ == "amod"
@@ -1280,9 +1294,15 @@ class DealExtractor:
                 verb.dep_ not in {"ROOT", "ccomp", "xcomp", "advcl", "conj"} and verb.head != verb
             ):
                 verb = verb.head
+            # who takes something in exchange for money is paid ("X agreed to take back
+            # migrants in return for €Nm"); who buys or leases it pays ("A will lease the port
+            # from B in exchange for annual payments")
+            buyer = verb.lemma_ in _ACQUIRING and not any(c.lower_ == "to" for c in verb.children)
             for child in verb.children:
                 if child.dep_ == "nsubj":
-                    payees.extend(_with_conjuncts(child))
+                    (payers if buyer else payees).extend(_with_conjuncts(child))
+                elif buyer and child.dep_ == "prep" and child.lower_ == "from":
+                    payees.extend(t for g in child.children for t in _recipients(g))
         if unsaid:
             facts.counterparties.extend(_span(t) for t in payees)
             facts.unpaid |= bool(payees)
@@ -1327,6 +1347,43 @@ class DealExtractor:
             )
         found = [_speaker_of(t) for t in found]
         return [_span(_critic_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
+
+
+# verbs whose subject pays for what it takes ("A buys oil from B", "A leases a port from B"),
+# and of those the ones whose subject may instead be paid ("B leases the port to A")
+_ACQUIRING = {"buy", "purchase", "import", "lease", "rent"}
+_LETTING = {"lease", "rent"}
+# verbs that hand something over to a side: "hand sovereignty to B", "cede the islands to B"
+_TRANSFERRING = {"hand", "transfer", "cede", "return", "relinquish", "surrender", "restore"}
+
+
+def _handed_to(token: Token) -> bool:
+    """Whether the word is who a transfer verb hands a thing (not money, not people) to:
+    "hand sovereignty of the islands to B", "cede control over the territory to B"."""
+    prep = token.head
+    verb = prep.head
+    if token.dep_ != "pobj" or prep.lower_ != "to" or prep.dep_ != "prep":
+        return False
+    if verb.lemma_ not in _TRANSFERRING or verb.pos_ != "VERB":
+        return False
+    things = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    return bool(things) and not any(
+        _is_money(t) or t.lemma_ in {"migrant", "people", "person", "refugee", "asylum"}
+        or t.ent_type_ in {"NORP", "PERSON", "CARDINAL"}
+        for t in things
+    )
+
+
+def _noun_read_as_verb(token: Token) -> bool:
+    """Whether a deal word the parser took for a verb is the head of a noun phrase: "signed
+    the long-delayed minerals deal" parsed as "the minerals" doing "deal" (its subject is the
+    word just before it, with a determiner, and nothing is dealt with)."""
+    if token.pos_ != "VERB" or any(c.lower_ in {"with", "in"} for c in token.children):
+        return False  # "to deal with", "deals in arms": a verb
+    return any(
+        c.dep_ == "nsubj" and c.i == token.i - 1 and any(d.dep_ == "det" for d in c.children)
+        for c in token.children
+    )
 
 
 def _targets_deal(cue: Token) -> bool:
