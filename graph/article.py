@@ -602,15 +602,16 @@ def _assemble(
     dateline: tuple[int, int] | None = None
     cursor = 0
     for paragraph_index, (part, paragraph) in enumerate(parts):
-        if (
-            part == "body"
-            and dateline is None
-            and not any(p == "body" for p, _ in parts[:paragraph_index])
+        opening = _INLINE_DATELINE.match(paragraph) if dateline is None else None
+        # a story with no headline opens on its dateline ("OSLO, March 3 (Wire) - Norway
+        # agreed …"): that first line is its first paragraph, sentences and all
+        headless = part == "headline" and opening is not None
+        if opening and (
+            headless
+            or (part == "body" and not any(p == "body" for p, _ in parts[:paragraph_index]))
         ):
-            opening = _INLINE_DATELINE.match(paragraph)
-            if opening:
-                dateline = (cursor, cursor + opening.end())
-        spans = [(cursor, cursor + len(paragraph))] if part == "headline" else []
+            dateline = (cursor, cursor + opening.end())
+        spans = [(cursor, cursor + len(paragraph))] if part == "headline" and not headless else []
         spans = spans or split_sentences(paragraph, cursor)
         for start, end in spans:
             sentences.append(

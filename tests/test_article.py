@@ -268,6 +268,23 @@ def test_article_wire_copy_dateline_stays_in_its_sentence_and_credits_are_metada
     assert_offsets_hold(article)
 
 
+def test_article_wire_story_with_no_headline_opens_on_its_dateline() -> None:
+    text = (
+        "LIMA, March 3 (Coastline Wire) - Chile will pay Peru $5 million. The deal was signed"
+        " on Friday.\n"
+        "Officials said talks would go on.\n"
+    )
+
+    article = parse_article(text)
+
+    assert [s.text for s in article.sentences[:2]] == [
+        "LIMA, March 3 (Coastline Wire) - Chile will pay Peru $5 million.",
+        "The deal was signed on Friday.",
+    ]
+    assert article.text[slice(*article.dateline)] == "LIMA, March 3 (Coastline Wire) - "  # type: ignore[misc]
+    assert_offsets_hold(article)
+
+
 def test_article_agency_byline_on_two_lines_then_a_dateline() -> None:
     text = (
         "Senate backs border pact\nBy JANE ROE\nContinental Press\n"

@@ -523,6 +523,7 @@ def test_extract_a_dateline_and_a_place_of_talks_name_places_not_parties(tmp_pat
     assert [sorted(p["iso_code"] for p in d["parties"]) for d in deals] == [["CL", "PE"]]
     places = {e["iso_code"] for e in entities if e["iso_code"]}
     assert {"GB", "ES"} <= places  # both still places the article names
+    assert "Coastline Wire" not in {e["label"] for e in entities}  # the source, no actor
 
 
 @pytest.mark.model
@@ -1242,3 +1243,19 @@ def test_extract_who_pays_in_a_transfer_or_a_lease(tmp_path, sentence, payers, p
     assert len(deal["parties"]) == 2
     assert [p["iso_code"] for p in deal["payers"]] == payers
     assert [p["iso_code"] for p in deal["payees"]] == payees
+
+
+@pytest.mark.model
+def test_extract_a_name_beside_a_job_title_is_a_person_and_a_time_zone_no_body(tmp_path):
+    _, entities = _read_text(
+        tmp_path,
+        "Chile and Peru: live\n"
+        "14.32 GMT\n"
+        "Chile will pay Peru $5 million under the agreement.\n"
+        "Peru's Interior Minister, Ama Owusu, said the two countries would work closely.\n"
+        "Updated at 14.45 GMT\n",
+    )
+
+    kinds = {e["label"]: e["type"] for e in entities}
+    assert kinds.get("Ama Owusu") == "Person", kinds
+    assert "GMT" not in kinds

@@ -1349,6 +1349,7 @@ class DealExtractor:
         return [_span(_critic_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
 
 
+_CLOCK = re.compile(r"\d{1,2}[.:]\d{2}(?:[ap]\.?m\.?)?", re.IGNORECASE)
 # verbs whose subject pays for what it takes ("A buys oil from B", "A leases a port from B"),
 # and of those the ones whose subject may instead be paid ("B leases the port to A")
 _ACQUIRING = {"buy", "purchase", "import", "lease", "rent"}
@@ -1368,7 +1369,8 @@ def _handed_to(token: Token) -> bool:
         return False
     things = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
     return bool(things) and not any(
-        _is_money(t) or t.lemma_ in {"migrant", "people", "person", "refugee", "asylum"}
+        _is_money(t)
+        or t.lemma_ in {"migrant", "people", "person", "refugee", "asylum"}
         or t.ent_type_ in {"NORP", "PERSON", "CARDINAL"}
         for t in things
     )
@@ -1553,6 +1555,13 @@ def name_guard(doc: Doc) -> Doc:
             label = "PERSON"  # "government spokeswoman Aline Mutesi"
         if label == "ORG" and _part_of_a_title(doc, start, end, words):
             label = ""  # "Home" of "the Home Secretary": a job's words, no body
+        if (
+            label == "ORG"
+            and end - start == 1
+            and start > 0
+            and _CLOCK.fullmatch(doc[start - 1].text)
+        ):
+            label = ""  # "14.32 GMT": a time zone after a clock time, no body
         if label == "PERSON":
             named_body = _organisation_end(doc, end, words)
             if named_body:  # "U.K. Supreme" + "Court", "Civil Liberties" + "Union": a body
@@ -1695,11 +1704,20 @@ def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
 
 
 def _looks_named_after_a_role(doc: Doc, start: int, end: int, words: dict) -> bool:
-    """Whether an organisation span is a name written after a job title ("spokeswoman X")."""
+    """Whether an organisation span is a name written beside a job title: "spokeswoman X",
+    "Ghana's Interior Minister, X,", "X, the interior minister,"."""
     tokens = doc[start:end]
+    roles = words["role_nouns"]
+    before = start > 0 and doc[start - 1].lower_ in roles
+    before |= start > 1 and doc[start - 1].text == "," and doc[start - 2].lower_ in roles
+    after = (
+        end + 1 < len(doc)
+        and doc[end].text == ","
+        and any(t.lower_ in roles for t in doc[end + 1 : end + 5])
+        and doc[end + 1].lower_ in {"the", "a", "an", "its", "his", "her", "their"}
+    )
     return (
-        start > 0
-        and doc[start - 1].lower_ in words["role_nouns"]
+        (before or after)
         and 2 <= len(tokens) <= 3
         and all(t.pos_ == "PROPN" and t.is_title for t in tokens)
         and not {t.lower_ for t in tokens}

@@ -261,6 +261,8 @@ class Resolver:
                 if not any(ch.isalnum() for ch in text):
                     continue  # no letter or digit, no name: a lone "\u202b" or "•" the model took
                 label = ent.label_
+                if mention.literal == "dateline" and label not in PLACE_LABELS - {"ORG"}:
+                    continue  # "LONDON, March 3 (Wire) -": the agency is the story's source
                 if label == "PERSON":
                     single = len(text.split()) == 1
                     if self.gazetteer.lookup(text) is not None or (
