@@ -1259,3 +1259,21 @@ def test_extract_a_name_beside_a_job_title_is_a_person_and_a_time_zone_no_body(t
     kinds = {e["label"]: e["type"] for e in entities}
     assert kinds.get("Ama Owusu") == "Person", kinds
     assert "GMT" not in kinds
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "After the coup, the EU suspended budget support to Peru.",
+        "The European Union has cut off aid to Peru since the coup.",
+    ],
+    ids=["suspended-support", "cut-off-aid"],
+)
+def test_extract_money_stopped_is_a_suspended_payment(tmp_path, sentence):
+    deals, _ = _read_text(tmp_path, f"Aid and coups\n{sentence}\n")
+
+    (deal,) = deals
+    assert [p["iso_code"] for p in deal["payers"]] == ["EU"]
+    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+    assert deal["status"] == "suspended"

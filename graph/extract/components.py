@@ -1220,8 +1220,10 @@ class DealExtractor:
                     found = [t for g in child.children for t in _recipients(g)]
                     (payers if lessor else payees).extend(found)
         elif label == "FUNDING":
-            financial = any(
-                c.lemma_.lower() in _FINANCIAL_MODIFIERS for c in cue.children if c.dep_ == "amod"
+            financial = any(  # "financial support", "budget support"
+                c.lemma_.lower() in _FINANCIAL_MODIFIERS
+                for c in cue.children
+                if c.dep_ in {"amod", "compound"}
             )
             if cue.lemma_.lower() in _SOFT_FUNDING and not (has_amount or financial):
                 return  # "support for X" is money only where money is said
@@ -1247,7 +1249,9 @@ class DealExtractor:
                 verb = verb.head  # "announced €1bn in financial assistance for X"
                 cue = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), cue)
             own = any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in cue.children)
-            granting = verb.lemma_ in _GRANTING or (own and verb.lemma_ in _SCALING)
+            # ("the EU suspended budget support to X", "cut off aid to X": money all the same)
+            money = own or financial or cue.lemma_.lower() not in _SOFT_FUNDING
+            granting = verb.lemma_ in _GRANTING or (money and verb.lemma_ in _SCALING)
             if not payers and cue.dep_ in {"dobj", "nsubjpass"} and granting:
                 # "the lender approved a $7bn loan for X": who grants it pays; "X will double
                 # its financial support to Y": its support is X's
