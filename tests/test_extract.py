@@ -1277,3 +1277,20 @@ def test_extract_money_stopped_is_a_suspended_payment(tmp_path, sentence):
     assert [p["iso_code"] for p in deal["payers"]] == ["EU"]
     assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
     assert deal["status"] == "suspended"
+
+
+@pytest.mark.model
+def test_extract_an_unnamed_administration_that_pays_is_the_state_named_before(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Peru agrees to take deportees\n"
+        "Peru will accept up to 200 migrants a week deported from the United States under an "
+        "agreement announced on Wednesday.\n"
+        "The Novak administration will pay the South American nation $7 million to house them.\n"
+        "Chile signed a similar agreement last month.\n",
+    )
+
+    paid = {
+        (p["iso_code"], q["iso_code"]) for d in deals for p in d["payers"] for q in d["payees"]
+    }
+    assert ("US", "PE") in paid, paid

@@ -177,6 +177,32 @@ class DealReader:
             return bool(kinds) and kinds <= {"Person", "Organisation"}
         return kinds == {"Government"}
 
+    def _stand_in_earlier(
+        self, sentence: int, spans: list[tuple[int, int]], besides: list[str]
+    ) -> list[str]:
+        """For a stand-in for a state ("the administration", "the government") that nothing
+        in its sentence resolves, the country or bloc named last in the three sentences before
+        it, other than ``besides`` (the clause's other side)."""
+        text = self.article.sentences[sentence].text
+        if not any(
+            text[a:b].strip().lower().removesuffix("'s").split(" ")[-1] in STAND_INS - PRONOUNS
+            and not self.res.at(sentence, (a, b), self.article.sentences[sentence].start)
+            for a, b in spans
+        ):
+            return []
+        tops = {self._top(k) for k in besides} | set(besides)
+        for earlier in range(sentence - 1, max(sentence - 4, -1), -1):
+            for mention in reversed(self.res.in_sentence(earlier)):
+                key = mention.key
+                if key is None or mention.literal == "dateline" or key in tops:
+                    continue
+                if self._is_party(key) and self.res.actors[key].type in {
+                    "Country",
+                    "Supranational",
+                }:
+                    return [key]
+        return []
+
     def _subject_before(self, sentence: int, span: tuple[int, int]) -> list[str]:
         """For a pronoun ("its", "it"), the party that is the subject of a clause before it:
         "The EU has turned to X because its cooperation with Y …": its = the EU, not X."""
@@ -324,6 +350,11 @@ class DealReader:
             for k in self._places(index, facts.payees, people=False, stand_ins=False)
             if k not in payers
         ]
+        if payees and not payers and not lenders:
+            # "the administration will pay the Central American nation $7m", with no state
+            # named before it in the sentence: the state last named before the sentence,
+            # other than the one paid
+            payers = self._stand_in_earlier(index, facts.payers, payees)
         initiators = self._places(index, facts.initiators)
         _extend(initiators, payers)
         initiators = [k for k in initiators if k not in payees]
