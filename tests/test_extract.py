@@ -1290,7 +1290,5 @@ def test_extract_an_unnamed_administration_that_pays_is_the_state_named_before(t
         "Chile signed a similar agreement last month.\n",
     )
 
-    paid = {
-        (p["iso_code"], q["iso_code"]) for d in deals for p in d["payers"] for q in d["payees"]
-    }
+    paid = {(p["iso_code"], q["iso_code"]) for d in deals for p in d["payers"] for q in d["payees"]}
     assert ("US", "PE") in paid, paid
