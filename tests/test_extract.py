@@ -1292,3 +1292,20 @@ def test_extract_an_unnamed_administration_that_pays_is_the_state_named_before(t
 
     paid = {(p["iso_code"], q["iso_code"]) for d in deals for p in d["payers"] for q in d["payees"]}
     assert ("US", "PE") in paid, paid
+
+
+@pytest.mark.model
+def test_extract_a_critic_of_the_deal_judges_the_storys_deal_not_the_last_one(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru agree border deal\n"
+        "Chile will pay Peru $400m over three years under a border agreement signed on Friday.\n"
+        "Officials said the agreement would fund a new detention centre.\n"
+        "The two leaders also signed a separate defence agreement covering naval training.\n"
+        "Critics said the plan was a costly gimmick.\n"
+        "The opposition Green Party said the deal was cruel.\n",
+    )
+
+    judged = {d["amount"]: {c["label"] for c in d["criticised_by"]} for d in deals}
+    assert judged.get("$400m over three years") == {"Green Party"}, judged  # "critics": no one
+    assert all(not critics for amount, critics in judged.items() if amount is None)

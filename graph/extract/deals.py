@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from graph.extract.amounts import parse_amount
-from graph.extract.components import SentenceFacts, clauses_of, facts_of
+from graph.extract.components import SentenceFacts, clauses_of, facts_of, lexicon
 from graph.extract.entities import Resolution
 from graph.model import PURPOSES, STATUSES, Actor, Article, Deal, Evidence
 from graph.vocab import slug
@@ -47,6 +47,7 @@ STAND_INS = {
     "nation",
 }
 PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
+NAMELESS_CRITICS = frozenset(lexicon()["nameless_critics"])  # "critics", "opponents"
 BLOC = re.compile(r"\bthe bloc\b", re.IGNORECASE)
 # a deal reported with no word for its state is one that exists ("under the agreement")
 DEFAULT_STATUS = "concluded"
@@ -177,6 +178,13 @@ class DealReader:
             return bool(kinds) and kinds <= {"Person", "Organisation"}
         return kinds == {"Government"}
 
+    @staticmethod
+    def _main_cluster(clusters: list[Cluster]) -> Cluster | None:
+        """The deal the article is mostly about so far: the one said in the most sentences
+        (the first of those), not a precedent."""
+        told = [c for c in clusters if not c.precedent and (c.initiators or c.counterparties)]
+        return max(told, key=lambda c: len(c.sentences), default=None)
+
     def _stand_in_earlier(
         self, sentence: int, spans: list[tuple[int, int]], besides: list[str]
     ) -> list[str]:
@@ -269,6 +277,8 @@ class DealReader:
         text = self.article.text[offset + span[0] : offset + span[1]].strip()
         if not text or not any(ch.isalpha() for ch in text):
             return []
+        if text.lower().removeprefix("the ").removeprefix("some ") in NAMELESS_CRITICS:
+            return []  # "critics said …": no one the graph can name
         key = f"organisation/{slug(text)}"
         if key not in self.res.actors:
             actor = Actor(key=key, label=text, type="Organisation", mentions=[text])
@@ -286,11 +296,12 @@ class DealReader:
             clauses = clauses_of(doc)
             whole = facts_of(doc)
             if not any(facts.about_deals for facts in clauses):
-                if current is not None:  # "Labour called the plan cruel": of the deal spoken of
+                main = self._main_cluster(clusters)
+                if main is not None:  # "Labour called the plan cruel": of the story's deal
                     for facts in clauses:
                         if facts.criticises_deal:
                             for span in facts.critics:
-                                _extend(current.critics, self._critic(sentence.index, span))
+                                _extend(main.critics, self._critic(sentence.index, span))
                 continue
             if not (
                 whole.deal_terms or whole.payment or whole.unpaid or whole.purposes or whole.amounts
@@ -426,8 +437,11 @@ class DealReader:
         _extend(cluster.amounts, facts.amounts)
         if payers or payees:
             _extend(cluster.paid_amounts, facts.amounts)
+        # a critic of "the deal" with no side named speaks of the story's deal
+        anaphoric = facts.bare and not (initiators or counterparties or payers or payees)
+        judged = (self._main_cluster(clusters) if anaphoric else None) or cluster
         for span in facts.critics:
-            _extend(cluster.critics, self._critic(index, span))
+            _extend(judged.critics, self._critic(index, span))
         if index not in cluster.sentences:
             cluster.sentences.append(index)
         if (payers or payees) and index not in cluster.payment_sentences:
