@@ -1309,3 +1309,35 @@ def test_extract_a_critic_of_the_deal_judges_the_storys_deal_not_the_last_one(tm
     judged = {d["amount"]: {c["label"] for c in d["criticised_by"]} for d in deals}
     assert judged.get("$400m over three years") == {"Green Party"}, judged  # "critics": no one
     assert all(not critics for amount, critics in judged.items() if amount is None)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [
+        ("The payment of €50m to help Peru patrol its coast was agreed on Monday.", "€50m"),
+        ("Santiago has already handed over €10m, with a further €20m to follow.", "€10m"),
+    ],
+    ids=["payment-to-help", "handed-over"],
+)
+def test_extract_nominal_and_particle_payments(tmp_path, sentence, amount):
+    deals, _ = _read_text(
+        tmp_path, f"Chile and Peru pact\nChile and Peru signed a migration pact.\n{sentence}\n"
+    )
+
+    (deal,) = deals
+    assert [p["iso_code"] for p in deal["payers"]] == ["CL"]
+    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+    assert deal["amount"] == amount
+
+
+@pytest.mark.model
+def test_extract_officials_who_speak_of_no_money_are_no_critics(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru pact\nChile and Peru signed a migration pact.\n"
+        "No money has changed hands yet, officials said.\n",
+    )
+
+    (deal,) = deals
+    assert deal["criticised_by"] == [] and deal["payers"] == []

@@ -114,7 +114,9 @@ _AMOUNT = re.compile(
     # and its span kept with it: "an initial £120m", "€7.4-billion", "1 billion-euro ($1.07
     # billion)", "240 million pounds", "£101m a year for 99 years", "about $5,000 for every
     # person", "hundreds of millions of euros", "multi-million pound"
-    r"(?:(?:about|around|roughly|some|nearly|almost|up\s+to|more\s+than|over|at\s+least|"
+    r"(?:(?:about|around|roughly|some|nearly|almost|up\s+to|more\s+than|"
+    # ("over" after a verb is its particle: "handed over €10m" is €10m)
+    r"(?<!hand\s)(?<!hands\s)(?<!handed\s)(?<!handing\s)(?<!turned\s)(?<!signed\s)over|at\s+least|"
     r"close\s+to|as\s+much\s+as|a\s+total\s+of|an\s+initial|a\s+further|an\s+extra|"
     r"an\s+additional)\s+)?"
     r"(?:[£€$]\s?\d[\d,.]*(?:[-\s]?(?:bn|mn|m|k|billion|million|thousand|trillion)\b)?"
@@ -461,9 +463,10 @@ def _recipients(token: Token) -> list[Token]:
 
 
 def _helped(verb: Token) -> list[Token]:
-    """Who a payment is made to help: "pledged €3bn to help Turkey", "to support Jordan"."""
+    """Who a payment is made to help: "pledged €3bn to help Turkey", "to support Jordan",
+    "the payment of €50m to help X patrol its coast"."""
     for child in verb.children:
-        if child.dep_ in {"xcomp", "advcl"} and child.lemma_ in _HELP_VERBS:
+        if child.dep_ in {"xcomp", "advcl", "acl"} and child.lemma_ in _HELP_VERBS:
             for obj in child.children:
                 if obj.dep_ == "dobj":
                     return _recipients(obj)
