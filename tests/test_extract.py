@@ -1341,3 +1341,22 @@ def test_extract_officials_who_speak_of_no_money_are_no_critics(tmp_path):
 
     (deal,) = deals
     assert deal["criticised_by"] == [] and deal["payers"] == []
+
+
+@pytest.mark.model
+def test_extract_styles_and_letters_are_no_part_of_a_name(tmp_path):
+    deals, entities = _read_text(
+        tmp_path,
+        "Chile and Peru pact\n"
+        "Chile will pay Peru £50m under a deal signed on Tuesday by the Rt Hon Maria Gonzalez "
+        "MP, the interior minister.\n"
+        "Lawyers at the Andean Bar Association said the plan was unlawful.\n"
+        "Sir Tomas Ruiz KC, a former judge, said it would not survive a court challenge.\n"
+        "Ms Gonzalez said the deal would work.\n",
+    )
+
+    people = {e["label"]: e["mentions"] for e in entities if e["type"] == "Person"}
+    assert set(people) == {"Maria Gonzalez", "Tomas Ruiz"}, people
+    assert "Ms Gonzalez" in people["Maria Gonzalez"]
+    (deal,) = deals
+    assert "Andean Bar Association" in {c["label"] for c in deal["criticised_by"]}

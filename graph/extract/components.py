@@ -1560,6 +1560,8 @@ def name_guard(doc: Doc) -> Doc:
                 label = "ORG"  # "the NGO Mar Abierto"
         if label == "ORG" and _looks_named_after_a_role(doc, start, end, words):
             label = "PERSON"  # "government spokeswoman Aline Mutesi"
+        if label == "ORG" and _honourable(doc, start, end):
+            label = "PERSON"  # "the Rt Hon Ada Quill MP"
         if label == "ORG" and _part_of_a_title(doc, start, end, words):
             label = ""  # "Home" of "the Home Secretary": a job's words, no body
         if (
@@ -1708,6 +1710,20 @@ def _names_holding_places(doc: Doc, spans: list[_Ent], words: dict) -> bool:
         spans[index] = _Ent(start, end, "LOC" if water or region else "ORG", "")
         changed = True
     return changed
+
+
+def _honourable(doc: Doc, start: int, end: int) -> bool:
+    """Whether a span opens with the style of a privy counsellor ("Rt Hon", "Right
+    Honourable") and goes on to a name: a person, whatever the model said."""
+    if start < end and doc[start].lower_ == "the":
+        start += 1
+    first = [t.lower_.rstrip(".") for t in doc[start : min(start + 2, end)]]
+    return (
+        end - start >= 3
+        and first[0] in {"rt", "right"}
+        and first[1] in {"hon", "honourable", "honorable"}
+        and doc[start + 2].is_title
+    )
 
 
 def _looks_named_after_a_role(doc: Doc, start: int, end: int, words: dict) -> bool:

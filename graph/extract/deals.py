@@ -270,7 +270,13 @@ class DealReader:
         spokeswoman, Jo Bloggs": both), a place only if nothing else; else a new collective
         actor for a phrase no name resolves ("refugee campaigners")."""
         offset = self.article.sentences[sentence].start
-        known = self.res.at(sentence, span, offset)
+        known = self.res.at(sentence, span, offset) or [
+            m.key  # "lawyers at the Bar Association": the body they speak from, not a place
+            for m in self.res.in_sentence(sentence)
+            if m.key
+            and offset + span[0] <= m.start < offset + span[1]
+            and self.res.actors[m.key].type in {"Organisation", "PoliticalParty", "Government"}
+        ]
         if known:
             actors = [k for k in known if not self._is_party(k)]
             return actors or known[:1]

@@ -25,10 +25,13 @@ from graph.vocab import slug
 
 PLACE_LABELS = {"GPE", "LOC", "NORP", "ORG", "FAC"}
 TITLES = re.compile(
-    r"^(?:(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor|president|premier|"
+    r"^(?:(?:the\s+)?(?:rt\.?|right)\s+(?:hon\.?|honourable|honorable)\s+|"
+    r"(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor|president|premier|"
     r"chancellor|minister|secretary|king|queen|prince|princess|pope|senator|judge)\.?\s+)+",
     re.IGNORECASE,
 )
+# letters after a name: a seat or an honour, not part of it ("X MP", "Y KC", "Z OBE")
+POST_NOMINALS = re.compile(r"(?:,?\s+(?:MP|MEP|MSP|KC|QC|OBE|CBE|MBE|KBE|DBE))+$")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 FUZZY_NAME = 85
 
@@ -150,8 +153,9 @@ def clean_name(text: str) -> str:
 
 
 def person_name(text: str) -> str:
-    """A person mention without its title ("Ms Novak" → "Novak")."""
-    return TITLES.sub("", clean_name(text)).strip()
+    """A person mention without its titles ("Ms Novak" → "Novak", "the Rt Hon Ada Quill MP"
+    → "Ada Quill")."""
+    return POST_NOMINALS.sub("", TITLES.sub("", clean_name(text))).strip()
 
 
 def place_actor(place: Place) -> Actor:
