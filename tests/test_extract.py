@@ -1360,3 +1360,37 @@ def test_extract_styles_and_letters_are_no_part_of_a_name(tmp_path):
     assert "Ms Gonzalez" in people["Maria Gonzalez"]
     (deal,) = deals
     assert "Andean Bar Association" in {c["label"] for c in deal["criticised_by"]}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chile will mobilise an additional €3bn for Peru.",
+        "Chile has set aside €40m for Peru's coastguard.",
+        "Chile will pump €1bn into Peru's economy.",
+        "Chile will reimburse Peru for the cost of housing migrants.",
+        "Chile agreed to subsidise Peru's border patrols.",
+        "Chile donated €5m to Peru's refugee agency.",
+        "Peru will be compensated by Chile with €10m a year.",
+        "Peru stands to gain €500m in Chilean aid.",
+    ],
+    ids=[
+        "mobilise",
+        "set-aside",
+        "pump-into",
+        "reimburse",
+        "subsidise",
+        "donate",
+        "compensated",
+        "gain",
+    ],
+)
+def test_extract_more_ways_of_saying_pays(tmp_path, sentence):
+    deals, _ = _read_text(
+        tmp_path, f"Chile and Peru pact\nChile and Peru signed a migration pact.\n{sentence}\n"
+    )
+
+    (deal,) = deals
+    assert [p["iso_code"] for p in deal["payers"]] == ["CL"]
+    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]

@@ -65,7 +65,10 @@ _DISTINCT = {
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PARTY_PREPS = {"with", "between", "among", "involving"}
 _AGREE_VERBS = {"agree", "sign", "reach", "negotiate", "strike", "talk", "conclude", "seal", "ink"}
-_PAYEE_IS_OBJECT = {"pay", "fund", "finance", "bankroll", "compensate", "reward", "spend"}
+_PAYEE_IS_OBJECT = {
+    "pay", "fund", "finance", "bankroll", "compensate", "reward", "spend", "reimburse",
+    "subsidise", "subsidize", "underwrite",
+}  # fmt: skip
 # of those, the ones that move money only where a sum is said ("spent months lobbying X")
 _WITH_A_SUM = {"spend"}
 _REGION_NOUNS = {"region", "province", "state", "territory", "enclave", "area", "republic"}
@@ -74,6 +77,10 @@ _RECIPIENT_PREPS = {
     "deposit": {"with", "in", "to", "for"},
     "invest": {"in", "to", "for"},
     "lend": {"to", "for"},
+    "pump": {"into", "to", "for"},
+    "inject": {"into", "to", "for"},
+    "plough": {"into", "to", "for"},
+    "pour": {"into", "to", "for"},
 }
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 _REPORTING = {"say", "tell", "add", "warn", "argue", "claim", "insist", "announce", "vote"}
