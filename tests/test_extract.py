@@ -1394,3 +1394,28 @@ def test_extract_more_ways_of_saying_pays(tmp_path, sentence):
     (deal,) = deals
     assert [p["iso_code"] for p in deal["payers"]] == ["CL"]
     assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+
+
+@pytest.mark.model
+def test_extract_sides_in_talks_over_a_deal(tmp_path):
+    deals, _ = _read_text(
+        tmp_path, "Returns talks\nChile and Peru are in advanced talks over a returns agreement.\n"
+    )
+
+    (deal,) = deals
+    assert {p["iso_code"] for p in deal["parties"]} == {"CL", "PE"}
+    assert deal["status"] == "negotiating"
+
+
+@pytest.mark.model
+def test_extract_a_country_before_a_job_title_is_no_name(tmp_path):
+    _, entities = _read_text(
+        tmp_path,
+        "Chile and Peru pact\nChile will pay Peru £30m, Chilean Prime Minister Ana Torres said.\n"
+        "The UK Prime Minister's spokesman welcomed the deal.\n",
+    )
+
+    people = {e["label"]: e["mentions"] for e in entities if e["type"] == "Person"}
+    assert set(people) == {"Ana Torres"}, people
+    assert not any("UK" in m for m in people["Ana Torres"])  # another country's premier
+    assert "GB" in {e["iso_code"] for e in entities}

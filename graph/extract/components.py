@@ -1025,6 +1025,12 @@ class DealExtractor:
                 verb = deal.head.head
                 if verb.pos_ == "NOUN" and verb.dep_ == "dobj" and verb.head.pos_ == "VERB":
                     verb = verb.head  # "A and B concluded negotiations on an agreement"
+                elif (
+                    verb.lemma_ in _TALK_WORDS
+                    and verb.dep_ == "pobj"
+                    and verb.head.head.pos_ in {"VERB", "AUX"}
+                ):
+                    verb = verb.head.head  # "A and B, now in advanced talks over an accord"
             if verb in commentary or verb.lemma_ in _DEMAND_VERBS:
                 return [_span(_noun_phrase(t)) for t in found]
             for child in verb.children:
@@ -1838,6 +1844,7 @@ def _bare_name_word(token: Token) -> bool:
         and not token.ent_type_
         and token.is_title
         and token.lower_ not in words["role_nouns"]
+        and token.lower_ not in words["role_words"]  # "the UK" + "Prime Minister": no name
         and token.lower_ not in words["government_words"]
         and token.lower_ not in words["organisation_words"]
         and token.lower_ not in words["place_nouns"]
