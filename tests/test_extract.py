@@ -511,6 +511,11 @@ def _read_text(tmp_path: Path, text: str):
         return pg.deals(), pg.entities()
 
 
+def _flow(deal) -> tuple[list[str], list[str]]:
+    """A deal's payers and payees, by code."""
+    return [p["iso_code"] for p in deal["payers"]], [p["iso_code"] for p in deal["payees"]]
+
+
 @pytest.mark.model
 def test_extract_a_dateline_and_a_place_of_talks_name_places_not_parties(tmp_path):
     deals, entities = _read_text(
@@ -1200,8 +1205,7 @@ def test_extract_described_country_by_intermediate_region(tmp_path):
     )
 
     (deal,) = deals
-    assert [p["iso_code"] for p in deal["payers"]] == ["US"]
-    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+    assert _flow(deal) == (["US"], ["PE"])
     assert "returns" not in deal["purposes"]  # "In return," is an exchange, not returns
 
 
@@ -1241,8 +1245,7 @@ def test_extract_who_pays_in_a_transfer_or_a_lease(tmp_path, sentence, payers, p
 
     (deal,) = deals
     assert len(deal["parties"]) == 2
-    assert [p["iso_code"] for p in deal["payers"]] == payers
-    assert [p["iso_code"] for p in deal["payees"]] == payees
+    assert _flow(deal) == (payers, payees)
 
 
 @pytest.mark.model
@@ -1274,8 +1277,7 @@ def test_extract_money_stopped_is_a_suspended_payment(tmp_path, sentence):
     deals, _ = _read_text(tmp_path, f"Aid and coups\n{sentence}\n")
 
     (deal,) = deals
-    assert [p["iso_code"] for p in deal["payers"]] == ["EU"]
-    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+    assert _flow(deal) == (["EU"], ["PE"])
     assert deal["status"] == "suspended"
 
 
@@ -1326,8 +1328,7 @@ def test_extract_nominal_and_particle_payments(tmp_path, sentence, amount):
     )
 
     (deal,) = deals
-    assert [p["iso_code"] for p in deal["payers"]] == ["CL"]
-    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+    assert _flow(deal) == (["CL"], ["PE"])
     assert deal["amount"] == amount
 
 
@@ -1392,8 +1393,7 @@ def test_extract_more_ways_of_saying_pays(tmp_path, sentence):
     )
 
     (deal,) = deals
-    assert [p["iso_code"] for p in deal["payers"]] == ["CL"]
-    assert [p["iso_code"] for p in deal["payees"]] == ["PE"]
+    assert _flow(deal) == (["CL"], ["PE"])
 
 
 @pytest.mark.model
