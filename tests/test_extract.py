@@ -1419,3 +1419,14 @@ def test_extract_a_country_before_a_job_title_is_no_name(tmp_path):
     assert set(people) == {"Ana Torres"}, people
     assert not any("UK" in m for m in people["Ana Torres"])  # another country's premier
     assert "GB" in {e["iso_code"] for e in entities}
+
+
+@pytest.mark.model
+def test_extract_one_verb_pays_two_sides_their_own_sums(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile funds neighbours\nChile will pay Peru €20m and Bolivia €15m under the deals.\n",
+    )
+
+    paid = {tuple(map(tuple, _flow(d))): d["amount"] for d in deals}
+    assert paid == {(("CL",), ("PE",)): "€20m", (("CL",), ("BO",)): "€15m"}, paid

@@ -1158,6 +1158,8 @@ class DealExtractor:
                         if g.lower_ not in _DEAL_WORDS
                         for t in _recipients(g)
                     )
+                elif child.dep_ == "conj" and child.pos_ == "PROPN" and _in_place(child):
+                    payees.append(child)  # "pay X €20m and Y €15m": the parse gaps the verb
                 elif child.dep_ == "dative" and child.pos_ == "ADP":  # "give €Nm to X"
                     payees.extend(t for g in child.children for t in _recipients(g))
                 elif child.dep_ == "dative":  # "gave X's coast guard boats and €Nm"

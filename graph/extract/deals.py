@@ -611,6 +611,9 @@ class DealReader:
             }
             initiators = sorted(initiators, key=lambda k: where.get(k, 0))
         sides = [[p] for p in initiators] if separate else [initiators]
+        # several paid sides, each with its own sum ("pay X €20m and Y €15m"): in order
+        paid_groups = [g for g in groups.values() if set(g) & set(payees)]
+        shared = not separate and 2 <= len(paid_groups) == len(cluster.paid_amounts)
         for index, own in enumerate(sides):
             for group in groups.values():
                 parties = list(dict.fromkeys([*own, *group]))
@@ -618,6 +621,8 @@ class DealReader:
                     continue
                 if separate:  # each its own sum, in the order written
                     amount = parse_amount(cluster.paid_amounts[index])
+                elif shared and group in paid_groups:
+                    amount = parse_amount(cluster.paid_amounts[paid_groups.index(group)])
                 group_payees = [k for k in payees if k in group]
                 if not group_payees and set(payers) & set(group):
                     # the side that initiated is paid by this one ("X signed a deal with Y; X
