@@ -1430,3 +1430,35 @@ def test_extract_one_verb_pays_two_sides_their_own_sums(tmp_path):
 
     paid = {tuple(map(tuple, _flow(d))): d["amount"] for d in deals}
     assert paid == {(("CL",), ("PE",)): "€20m", (("CL",), ("BO",)): "€15m"}, paid
+
+
+@pytest.mark.model
+def test_extract_people_moved_to_places_under_agreements(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "A precedent\nBetween 2014 and 2017 Chile sent thousands of asylum seekers to Peru and "
+        "Bolivia under secretive agreements.\n",
+    )
+
+    assert sorted(sorted(p["iso_code"] for p in d["parties"]) for d in deals) == [
+        ["BO", "CL"],
+        ["CL", "PE"],
+    ]
+
+
+@pytest.mark.model
+def test_extract_a_party_pledged_to_scrap_the_deal_is_its_critic(tmp_path):
+    deals, entities = _read_text(
+        tmp_path,
+        "The Chile-Peru Memorandum of Understanding\n"
+        "Chile will pay Peru £50m under the agreement signed on Monday.\n"
+        "The Green Party, which has promised to scrap the scheme if it wins the election, said "
+        "nothing else.\n"
+        "The Liberal Party has vowed to scrap it.\n"
+        "The government will scrap a tax on wine.\n",
+    )
+
+    (deal,) = deals
+    assert {c["label"] for c in deal["criticised_by"]} == {"Green Party", "Liberal Party"}
+    assert deal["status"] == "concluded"
+    assert not [e for e in entities if e["type"] == "Person"]  # "Peru Memorandum" is no one

@@ -287,6 +287,35 @@ def _ends_moved_under(deal: Token) -> list[Token]:
     return ends["from"] + ends["to"]
 
 
+# verbs of a promise to act: "X has vowed to scrap the scheme"
+_PLEDGING = {"vow", "pledge", "promise", "threaten", "swear"}
+# verbs that move people somewhere: "A sent migrants to B under agreements"
+_MOVING = {
+    "send", "fly", "deport", "transfer", "move", "relocate", "remove", "return", "ship",
+    "expel", "take", "deliver",
+}  # fmt: skip
+
+
+def _moved_to_under(deal: Token) -> list[Token]:
+    """Where a deal's sender moves people to, when the deal is what it moves them under:
+    "A sent thousands of people to B and C under secretive agreements" (B and C; A is the
+    verb's subject, so a side already)."""
+    if deal.dep_ != "pobj" or deal.head.lower_ not in {"under", "through"}:
+        return []
+    verb = deal.head.head
+    if verb.pos_ != "VERB" or verb.lemma_ not in _MOVING:
+        return []
+    return [
+        t
+        for prep in verb.children
+        if prep.dep_ in {"prep", "dative"} and prep.lower_ == "to"
+        for c in prep.children
+        if c.dep_ == "pobj"
+        for t in _with_conjuncts(c)
+        if _in_place(t)
+    ]
+
+
 def _is_money(token: Token) -> bool:
     """Whether a phrase is an amount of money ("€30 million", "funding", "£120m")."""
     return any(
@@ -887,6 +916,7 @@ class DealExtractor:
         }
         for token in deal_tokens:
             facts.initiators.extend(self._initiators(token, commentary))
+            facts.counterparties.extend(_span(t) for t in _moved_to_under(token))
             # "the UK-Rwanda deal", "the German-Namibian declaration": both sides by name
             facts.initiators.extend(_span(t) for t in _named_sides(token))
         if not facts.initiators:
@@ -1344,6 +1374,8 @@ class DealExtractor:
         words = _word_sets()
         if label == "NOT_BACK" and not _negated(cue):
             return []
+        if label == "UNDO" and not (cue.dep_ == "xcomp" and cue.head.lemma_ in _PLEDGING):
+            return []  # "X has vowed to scrap it" opposes it; "X will scrap it" ends it
         if label in {"EVALUATE", "SAY"}:
             said = [c for c in cue.children if c.dep_ in {"ccomp", "oprd", "xcomp", "dobj", "prep"}]
             blamed = any(
@@ -1361,7 +1393,7 @@ class DealExtractor:
                 found.extend(t for g in child.children for t in _with_conjuncts(g))
             elif child.dep_ == "nsubj" and cue.pos_ in {"VERB", "AUX"}:
                 found.extend(_with_conjuncts(child))
-        if not found and cue.dep_ == "xcomp" and label == "CRITICISE":
+        if not found and cue.dep_ == "xcomp" and label in {"CRITICISE", "UNDO"}:
             # "X vowed to challenge it", "X threatened to oppose the plan": the subject of the
             # verb it completes
             found.extend(
@@ -1442,7 +1474,10 @@ def _in_return_for(token: Token) -> bool:
 
 
 def _speaker_of(token: Token) -> Token:
-    """A pronoun subject as the one whose words it is in ("UNHCR said it was opposed": UNHCR)."""
+    """A pronoun subject as the one whose words it is in ("UNHCR said it was opposed": UNHCR);
+    a relative pronoun as the noun its clause is about ("Labour, which has promised to …")."""
+    if token.lower_ in {"which", "who"} and token.head.dep_ == "relcl":
+        return token.head.head
     if token.pos_ != "PRON" or token.lower_ not in {"it", "they", "he", "she", "we"}:
         return token
     for verb in token.head.ancestors:

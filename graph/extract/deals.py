@@ -47,7 +47,8 @@ STAND_INS = {
     "nation",
 }
 PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
-NAMELESS_CRITICS = frozenset(lexicon()["nameless_critics"])  # "critics", "opponents"
+# "critics", "opponents", "the government": no one a critic can be named as
+NAMELESS_CRITICS = frozenset(lexicon()["nameless_critics"]) | frozenset(lexicon()["generic"])
 BLOC = re.compile(r"\bthe bloc\b", re.IGNORECASE)
 # a deal reported with no word for its state is one that exists ("under the agreement")
 DEFAULT_STATUS = "concluded"
