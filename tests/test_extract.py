@@ -1462,3 +1462,17 @@ def test_extract_a_party_pledged_to_scrap_the_deal_is_its_critic(tmp_path):
     assert {c["label"] for c in deal["criticised_by"]} == {"Green Party", "Liberal Party"}
     assert deal["status"] == "concluded"
     assert not [e for e in entities if e["type"] == "Person"]  # "Peru Memorandum" is no one
+
+
+@pytest.mark.model
+def test_extract_the_body_dates_the_headlines_deal_without_splitting_it(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile-Peru migration pact renewed despite abuse claims\n"
+        "The 2021 memorandum between Chile and Peru was automatically renewed on Thursday for "
+        "another three years.\n"
+        "Rights groups said the renewal made Chile complicit in abuses.\n",
+    )
+
+    (deal,) = deals
+    assert {c["label"] for c in deal["criticised_by"]} == {"Rights groups"}

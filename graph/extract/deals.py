@@ -470,7 +470,11 @@ class DealReader:
             and (year not in facts.years if year else facts.dated_indefinite)
             and (not facts.bare or facts.dated_indefinite)  # "the deal builds on a 2021 one"
         )
-        if dated and cluster.named:  # a deal word already named this deal: this is another
+        # a deal word already named this deal: this is another; but a headline's word is the
+        # story's own deal, which the body then dates ("pact renewed", then "the 2021
+        # memorandum … was renewed")
+        headline = all(self.article.sentences[i].part == "headline" for i in cluster.sentences)
+        if dated and cluster.named and not (headline and not facts.indefinite):
             return True
         amounts = {_same_money(a) for a in facts.deal_amounts}
         known = {_same_money(a) for a in cluster.amounts}
