@@ -149,6 +149,12 @@ def _is_short_form(text: str) -> bool:
     return 2 <= len(compact) <= 3 and compact.isalnum() and compact.isupper()
 
 
+@functools.lru_cache(maxsize=256)
+def _type_words(kind: str) -> frozenset[str]:
+    """The words of a subdivision type ("Autonomous community"), computed once per type."""
+    return frozenset(_words(kind))
+
+
 def _words(text: str) -> list[str]:
     """The lower-case ASCII word tokens of ``text``."""
     return _WORD.findall(fold(text).lower())
@@ -382,6 +388,7 @@ class Gazetteer:
                 self._by_code[place.code] = place
         self._wikidata = _wikidata()
         self._subdivision_words: list[tuple[Any, list[str]]] | None = None
+        self._subdivision_index: dict[str, list[tuple[Any, list[str]]]] = {}
         self._country_names: list[tuple[str, Place]] | None = None
         self._subdivision_names: set[str] | None = None
         self._english_words: list[tuple[Any, list[str]]] | None = None
@@ -578,7 +585,14 @@ class Gazetteer:
         """The unique subdivision containing ``query``, with the matched words, or None."""
         if self._subdivision_words is None:
             self._subdivision_words = [(s, _words(s.name)) for s in pycountry.subdivisions]
-        found = self._match_words(query, wanted, type_word, self._subdivision_words)
+            index: dict[str, list[tuple[Any, list[str]]]] = defaultdict(list)
+            for entry in self._subdivision_words:
+                for word in dict.fromkeys(entry[1]):
+                    index[word].append(entry)
+            self._subdivision_index = dict(index)
+        # only the names holding the query's first word can hold the query
+        candidates = self._subdivision_index.get(query[0], []) if query else []
+        found = self._match_words(query, wanted, type_word, candidates)
         if found is not None:
             return found
         if self._english_words is None:  # "Canary Islands" for "Canarias"
@@ -612,7 +626,7 @@ class Gazetteer:
         for sub, words in entries:
             if whole and words != query:
                 continue
-            if type_word is not None and type_word not in _words(sub.type):
+            if type_word is not None and type_word not in _type_words(sub.type):
                 continue
             for i in range(len(words) - n + 1):
                 if words[i : i + n] == query:
