@@ -1185,10 +1185,12 @@ def test_extract_critics_of_the_deal_without_a_deal_word(tmp_path):
         "Peruvian officials praised the partnership as a model for the region.\n"
         "The Andean Rights Forum vowed to challenge it in court.\n"
         "The Green Party called the plan cruel.\n"
-        "The Wine Growers Union criticised the weather forecast.\n",
+        "The Wine Growers Union criticised the weather forecast.\n"
+        "Chile has not yet accepted the plan.\n",
     )
 
     (deal,) = deals
+    assert not [c for c in deal["criticised_by"] if c["iso_code"]]  # a side is no critic
     critics = {c["label"] for c in deal["criticised_by"]}
     assert {"Andean Rights Forum", "Green Party"} <= critics, critics
     assert "Wine Growers Union" not in critics  # criticised something else

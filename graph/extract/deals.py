@@ -644,7 +644,8 @@ class DealReader:
                     currency=amount.currency if amount else None,
                     amount_per=amount.per if amount else None,
                     amount_equivalent=amount.equivalent if amount else None,
-                    criticised_by=list(cluster.critics),
+                    # a side is no critic of its own deal ("X has not yet accepted")
+                    criticised_by=[k for k in cluster.critics if self._top(k) not in parties],
                     evidence=self._evidence(cluster, group),
                     distinction=cluster.distinction,
                 )
