@@ -1478,3 +1478,38 @@ def test_extract_the_body_dates_the_headlines_deal_without_splitting_it(tmp_path
 
     (deal,) = deals
     assert {c["label"] for c in deal["criticised_by"]} == {"Rights groups"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "critic"),
+    [
+        ("The Andean Rights Forum accused Chile of paying Peru to do its dirty work.", True),
+        ("The Andean Rights Forum accused the Peruvian army of deporting people.", False),
+        ("The Andean Rights Forum raised serious concerns over the deal.", True),
+        ("The Andean Rights Forum raised €5m for the migrants.", False),
+        ("The pact has drawn fierce criticism from the Andean Rights Forum.", True),
+        (
+            "Peru's president has faced criticism from the Andean Rights Forum over his record.",
+            False,
+        ),
+        ("The Andean Rights Forum branded it a disgrace.", True),
+    ],
+    ids=[
+        "accused-of-paying",
+        "accused-of-else",
+        "concerns",
+        "raised-money",
+        "drawn",
+        "faced",
+        "brand",
+    ],
+)
+def test_extract_critics_in_more_frames(tmp_path, sentence, critic):
+    deals, _ = _read_text(
+        tmp_path, f"Chile and Peru pact\nChile and Peru signed a migration pact.\n{sentence}\n"
+    )
+
+    (deal,) = deals
+    critics = {c["label"] for c in deal["criticised_by"]}
+    assert ("Andean Rights Forum" in critics) is critic, critics

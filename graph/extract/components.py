@@ -1374,10 +1374,43 @@ class DealExtractor:
         words = _word_sets()
         if label == "NOT_BACK" and not _negated(cue):
             return []
+        if cue.lemma_ == "accuse" and not any(
+            t.lemma_.lower() in _PAYEE_IS_OBJECT | words["negative_words"] | words["critic_targets"]
+            or t.lower_ in words["negative_words"]
+            for prep in cue.children
+            if prep.lower_ == "of"
+            for t in prep.subtree
+        ):
+            return []  # "accused X of paying Y to …" blames a deal; "of deporting people" not
         if label == "UNDO" and not (cue.dep_ == "xcomp" and cue.head.lemma_ in _PLEDGING):
             return []  # "X has vowed to scrap it" opposes it; "X will scrap it" ends it
+        objections = [
+            c
+            for c in cue.children
+            if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in words["objection_words"]
+        ]
+        if label in {"CONCERN", "DRAW"} and (
+            not objections or _negated(cue) or not _targets_deal(cue)
+        ):
+            return []  # "X raised concerns over the deal"; not "X raised €5m", nor "X has
+            # faced criticism over his record"
+        if label == "DRAW":  # "the pact has drawn criticism from X": X
+            return [
+                _span(_critic_phrase(t))
+                for o in objections
+                for prep in [*o.children, *cue.children]
+                if prep.dep_ == "prep" and prep.lower_ in {"from", "by"}
+                for g in prep.children
+                if g.dep_ == "pobj"
+                for t in _with_conjuncts(g)
+                if t.pos_ in {"NOUN", "PROPN"}
+            ]
         if label in {"EVALUATE", "SAY"}:
-            said = [c for c in cue.children if c.dep_ in {"ccomp", "oprd", "xcomp", "dobj", "prep"}]
+            said = [  # (and "branded it a disgrace", which the parse makes an adverb)
+                c
+                for c in cue.children
+                if c.dep_ in {"ccomp", "oprd", "xcomp", "dobj", "prep", "npadvmod"}
+            ]
             blamed = any(
                 t.lower_ in words["negative_words"] or t.lemma_.lower() in words["negative_words"]
                 for c in said
@@ -1400,7 +1433,12 @@ class DealExtractor:
                 t for c in cue.head.children if c.dep_ == "nsubj" for t in _with_conjuncts(c)
             )
         found = [_speaker_of(t) for t in found]
-        return [_span(_critic_phrase(t)) for t in found if t.pos_ in {"NOUN", "PROPN"}]
+        return [
+            _span(_critic_phrase(t))
+            for t in found
+            # ("the protocol raised serious concerns": the deal is what is criticised)
+            if t.pos_ in {"NOUN", "PROPN"} and t.lemma_.lower() not in words["critic_targets"]
+        ]
 
 
 _CLOCK = re.compile(r"\d{1,2}[.:]\d{2}(?:[ap]\.?m\.?)?", re.IGNORECASE)
@@ -1446,14 +1484,25 @@ def _targets_deal(cue: Token) -> bool:
     """Whether what a critic's cue is about is a deal or a stand-in for one: its object ("the
     plan", "it"), what its reported clause is about ("said the policy was cruel"), or what
     one is opposed to ("opposed to such arrangements")."""
-    targets = _word_sets()["critic_targets"]
+    targets, objections = _word_sets()["critic_targets"], _word_sets()["objection_words"]
     heads = [cue.head] if cue.pos_ in {"ADJ", "ADP"} or cue.dep_ == "acomp" else [cue]
     objects: list[Token] = []
+    about = {"to", "against", "of", "on", "over", "about", "at"}
     for head in [*heads, cue]:
         for child in head.children:
-            if child.dep_ in {"dobj", "nsubjpass"}:
+            if child.dep_ in {"dobj", "nsubjpass"} and child.lemma_.lower() in objections:
+                # "raised concerns over the deal"; "the pact has drawn criticism"
+                objects.extend(
+                    g
+                    for prep in child.children
+                    if prep.dep_ == "prep" and prep.lower_ in about
+                    for g in prep.children
+                    if g.dep_ == "pobj"
+                )
+                objects.extend(c for c in head.children if c.dep_ == "nsubj")
+            elif child.dep_ in {"dobj", "nsubjpass"}:
                 objects.append(child)
-            elif child.dep_ == "prep" and child.lower_ in {"to", "against", "of", "on"}:
+            elif child.dep_ == "prep" and child.lower_ in about:
                 objects.extend(g for g in child.children if g.dep_ == "pobj")
             elif child.dep_ == "ccomp":
                 objects.extend(g for g in child.children if g.dep_ in {"nsubj", "nsubjpass"})
