@@ -1411,16 +1411,18 @@ def test_extract_sides_in_talks_over_a_deal(tmp_path):
 
 @pytest.mark.model
 def test_extract_a_country_before_a_job_title_is_no_name(tmp_path):
-    _, entities = _read_text(
+    deals, entities = _read_text(
         tmp_path,
         "Chile and Peru pact\nChile will pay Peru £30m, Chilean Prime Minister Ana Torres said.\n"
-        "The UK Prime Minister's spokesman welcomed the deal.\n",
+        "Spanish officials and the UK Prime Minister's spokesman welcomed the deal.\n",
     )
 
     people = {e["label"]: e["mentions"] for e in entities if e["type"] == "Person"}
     assert set(people) == {"Ana Torres"}, people
     assert not any("UK" in m for m in people["Ana Torres"])  # another country's premier
     assert "GB" in {e["iso_code"] for e in entities}
+    # who welcomes the deal is no side of it
+    assert [sorted(p["iso_code"] for p in d["parties"]) for d in deals] == [["CL", "PE"]]
 
 
 @pytest.mark.model

@@ -912,7 +912,7 @@ class DealExtractor:
         commentary = {
             span.root
             for label, span in matches["critic_cues"]
-            if label in {"CRITICISE", "STANCE"} or blame[span.root]
+            if label in {"CRITICISE", "STANCE", "PRAISE"} or blame[span.root]
         }
         for token in deal_tokens:
             facts.initiators.extend(self._initiators(token, commentary))
@@ -1372,6 +1372,8 @@ class DealExtractor:
         word of blame in what was said). A critic phrase keeps its appositions and owners, so
         "Labour's spokeswoman, Jo Bloggs" is the person and the party."""
         words = _word_sets()
+        if label == "PRAISE":
+            return []  # "X welcomed the deal": commentary, neither a side nor a critic
         if label == "NOT_BACK" and not _negated(cue):
             return []
         if cue.lemma_ == "accuse" and not any(
