@@ -1377,6 +1377,7 @@ def test_extract_styles_and_letters_are_no_part_of_a_name(tmp_path):
         "Chile donated €5m to Peru's refugee agency.",
         "Peru will be compensated by Chile with €10m a year.",
         "Peru stands to gain €500m in Chilean aid.",
+        "Chile will speed up the disbursement of €3bn to Peru.",
     ],
     ids=[
         "mobilise",
@@ -1387,6 +1388,7 @@ def test_extract_styles_and_letters_are_no_part_of_a_name(tmp_path):
         "donate",
         "compensated",
         "gain",
+        "speed-up",
     ],
 )
 def test_extract_more_ways_of_saying_pays(tmp_path, sentence):

@@ -101,7 +101,8 @@ _GRANTING = {
 # verbs that change how much a giver gives ("X doubled its aid to Y")
 _SCALING = {
     "double", "triple", "increase", "raise", "boost", "expand", "resume", "continue", "renew",
-    "extend", "cut", "reduce", "halve", "suspend", "freeze",
+    "extend", "cut", "reduce", "halve", "suspend", "freeze", "speed", "accelerate", "delay",
+    "withhold", "unblock", "unfreeze",
 }  # fmt: skip
 _HELP_VERBS = {"help", "support", "assist", "aid", "enable", "back", "bolster", "prop"}
 _PEOPLE_NOUNS = {
