@@ -1517,3 +1517,15 @@ def test_extract_critics_in_more_frames(tmp_path, sentence, critic):
     (deal,) = deals
     critics = {c["label"] for c in deal["criticised_by"]}
     assert ("Andean Rights Forum" in critics) is critic, critics
+
+
+@pytest.mark.model
+def test_extract_the_side_committed_to_act_in_exchange_for_money_is_paid(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru statement\nChile and Peru issued a joint statement on Friday "
+        "committing Peru to take back migrants in exchange for €3bn.\n",
+    )
+
+    (deal,) = deals
+    assert _flow(deal) == (["CL"], ["PE"])

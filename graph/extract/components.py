@@ -1010,6 +1010,8 @@ class DealExtractor:
                 continue
             if label == "PLAN_TO_SEND" and nodes["deal"] not in plans:
                 plans.append(nodes["deal"])
+            if label == "EXCHANGE_FOR_MONEY" and _object_controlled(nodes["exchange"]):
+                continue  # "A and B … committing B to take back migrants in exchange for €N"
             verb = nodes.get("verb")
             if verb is not None and (
                 _negated(verb) or _in_question(verb) or _hedged(verb) or _denied(verb)
@@ -1117,6 +1119,10 @@ class DealExtractor:
                 return
             if any(c.dep_ in {"prt", "advmod"} and c.lower_ == "back" for c in cue.children):
                 return  # "sent back €60m", "paid back": money returned, not a deal's payment
+            if any(c.dep_ == "xcomp" for c in cue.children) and not any(
+                c.dep_ == "dobj" and _is_money(c) for c in cue.children
+            ):
+                return  # "committing X to take back migrants": a duty, not a payment
             supplies = _with_money(cue)  # "provided X with €250m": X is paid
             costs = [  # "cover the cost of X's border posts", "foot the bill"
                 c for c in cue.children if c.dep_ == "dobj" and c.lemma_.lower() in _COSTS
@@ -1351,6 +1357,11 @@ class DealExtractor:
             # migrants in return for €Nm"); who buys or leases it pays ("A will lease the port
             # from B in exchange for annual payments")
             buyer = verb.lemma_ in _ACQUIRING and not any(c.lower_ == "to" for c in verb.children)
+            if verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
+                # "committing X to take back migrants in exchange for €3bn": X takes them
+                controller = [c for c in verb.head.children if c.dep_ == "dobj"]
+                if controller and _in_place(controller[0]):
+                    (payers if buyer else payees).extend(_with_conjuncts(controller[0]))
             for child in verb.children:
                 if child.dep_ == "nsubj":
                     (payers if buyer else payees).extend(_with_conjuncts(child))
@@ -1468,6 +1479,18 @@ def _handed_to(token: Token) -> bool:
         or t.lemma_ in {"migrant", "people", "person", "refugee", "asylum"}
         or t.ent_type_ in {"NORP", "PERSON", "CARDINAL"}
         for t in things
+    )
+
+
+def _object_controlled(exchange: Token) -> bool:
+    """Whether the clause that does something "in exchange for" money has no subject of its
+    own but the object of the verb it completes ("committing B to take back migrants in
+    exchange for €N": B does it, not the subject of "committing")."""
+    verb = exchange.head.head  # "in" → what it is attached to
+    return (
+        verb.dep_ == "xcomp"
+        and not any(c.dep_ == "nsubj" for c in verb.children)
+        and any(c.dep_ == "dobj" and _in_place(c) for c in verb.head.children)
     )
 
 
