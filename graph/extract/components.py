@@ -1119,8 +1119,10 @@ class DealExtractor:
                 return
             if any(c.dep_ in {"prt", "advmod"} and c.lower_ == "back" for c in cue.children):
                 return  # "sent back €60m", "paid back": money returned, not a deal's payment
-            if any(c.dep_ == "xcomp" for c in cue.children) and not any(
-                c.dep_ == "dobj" and _is_money(c) for c in cue.children
+            if (
+                cue.lemma_ == "commit"
+                and any(c.dep_ == "xcomp" for c in cue.children)
+                and not any(c.dep_ == "dobj" and _is_money(c) for c in cue.children)
             ):
                 return  # "committing X to take back migrants": a duty, not a payment
             supplies = _with_money(cue)  # "provided X with €250m": X is paid
