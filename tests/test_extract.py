@@ -1529,3 +1529,20 @@ def test_extract_the_side_committed_to_act_in_exchange_for_money_is_paid(tmp_pat
 
     (deal,) = deals
     assert _flow(deal) == (["CL"], ["PE"])
+
+
+@pytest.mark.model
+def test_extract_an_island_the_model_took_for_a_person_is_no_one(tmp_path):
+    _, entities = _read_text(
+        tmp_path,
+        "Chile and Peru treaty\n"
+        "Chile will keep the air base on Diego Garcia under the treaty with Peru.\n"
+        "Mauritius sent observers to the signing.\n"
+        "Migrants landed on Lampedusa, the Italian island, before the talks.\n"
+        "Marco Rossi said the base would stay.\n",
+    )
+
+    people = {e["label"] for e in entities if e["type"] == "Person"}
+    assert people == {"Marco Rossi"}, people
+    mentions = {e["iso_code"]: e["mentions"] for e in entities if e["iso_code"]}
+    assert "the Italian island" not in mentions["MU"]  # Italy's island, no island state

@@ -273,7 +273,9 @@ class Resolver:
                         single and self.gazetteer.find_subdivision(text) is not None
                     ):
                         label = "GPE"  # the model's person is a place ("Kigali", "Kent")
-                    elif (kind := person_kind(text)) == "Person":
+                    elif (kind := person_kind(text)) == "Person" and _where(ent.root):
+                        continue  # "the base on Diego Garcia": a place the model took for one
+                    elif kind == "Person":
                         if _heads_a_government(article.text, mention.end):
                             mention.label = "HEAD"  # "the Novak administration": its head
                         people.append(mention)
@@ -374,6 +376,8 @@ class Resolver:
                 if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
                     continue  # "the state of Israel" names its state
                 modifiers = [t for t in token.subtree if t.i < token.i and t.dep_ != "det"]
+                if any(m.ent_id_.startswith("country/") for m in modifiers):
+                    continue  # "the Italian island": a part of a country named, no country
                 said = [t.lower_ for t in modifiers]
                 wanted = {c for w in said for c in continents.get(w, [])}
                 island = "island" in said or token.lemma_.lower() in {"island", "archipelago"}
@@ -629,6 +633,22 @@ _EVENT_WORDS = {
     "talk", "meeting", "summit", "conference", "ceremony", "visit", "sign", "meet", "hold",
     "gather", "host", "session", "assembly", "signing", "negotiation",
 }  # fmt: skip
+
+
+def _where(token: Token) -> bool:
+    """Whether a name stands where only a place can: "in X", "at X", "the base on X", "the
+    island of X", "X, the largest island" (a person is "with", "by" or "on" someone else)."""
+    nouns = set(lexicon()["place_nouns"]) | _FACILITY_NOUNS
+    if token.dep_ == "pobj":
+        prep = token.head
+        if prep.lower_ in {"in", "at"}:
+            return True
+        if prep.lower_ in {"on", "of"} and prep.head.lemma_.lower() in nouns:
+            return True
+    return any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in token.children)
+
+
+_FACILITY_NOUNS = {"base", "airbase", "airstrip", "camp", "centre", "center", "atoll", "airfield"}
 
 
 def _locative(token: Token) -> str:
