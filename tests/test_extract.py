@@ -1498,6 +1498,7 @@ def test_extract_the_body_dates_the_headlines_deal_without_splitting_it(tmp_path
             False,
         ),
         ("The Andean Rights Forum branded it a disgrace.", True),
+        ("The Andean Rights Forum called the deal a surrender.", True),
     ],
     ids=[
         "accused-of-paying",
@@ -1507,6 +1508,7 @@ def test_extract_the_body_dates_the_headlines_deal_without_splitting_it(tmp_path
         "drawn",
         "faced",
         "brand",
+        "surrender",
     ],
 )
 def test_extract_critics_in_more_frames(tmp_path, sentence, critic):
