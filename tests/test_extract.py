@@ -1355,11 +1355,12 @@ def test_extract_styles_and_letters_are_no_part_of_a_name(tmp_path):
         "MP, the interior minister.\n"
         "Lawyers at the Andean Bar Association said the plan was unlawful.\n"
         "Sir Tomas Ruiz KC, a former judge, said it would not survive a court challenge.\n"
-        "Ms Gonzalez said the deal would work.\n",
+        "Ms Gonzalez said the deal would work.\n"
+        "Sen. Ada Lopez and Gov. Tom Reyes said they would study it.\n",
     )
 
     people = {e["label"]: e["mentions"] for e in entities if e["type"] == "Person"}
-    assert set(people) == {"Maria Gonzalez", "Tomas Ruiz"}, people
+    assert set(people) == {"Maria Gonzalez", "Tomas Ruiz", "Ada Lopez", "Tom Reyes"}, people
     assert "Ms Gonzalez" in people["Maria Gonzalez"]
     (deal,) = deals
     assert "Andean Bar Association" in {c["label"] for c in deal["criticised_by"]}

@@ -27,7 +27,9 @@ PLACE_LABELS = {"GPE", "LOC", "NORP", "ORG", "FAC"}
 TITLES = re.compile(
     r"^(?:(?:the\s+)?(?:rt\.?|right)\s+(?:hon\.?|honourable|honorable)\s+|"
     r"(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor|president|premier|"
-    r"chancellor|minister|secretary|king|queen|prince|princess|pope|senator|judge)\.?\s+)+",
+    r"chancellor|minister|secretary|king|queen|prince|princess|pope|senator|judge|sen|rep|"
+    r"gov|governor|gen|general|col|colonel|capt|captain|adm|admiral|amb|ambassador|mayor|"
+    r"cllr|councillor)\.?\s+)+",
     re.IGNORECASE,
 )
 # letters after a name: a seat or an honour, not part of it ("X MP", "Y KC", "Z OBE")
