@@ -342,6 +342,11 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if spans and not any(ch.isalnum() for ch in text[start:end]):
             spans[-1][1] = end
             continue
+        if spans and (text[start] in ",;" or text[start].islower()):
+            # no sentence opens on a comma or in lower case: the segmenter cut after an
+            # abbreviation ("Sen. Ada Lopez, D-Calif., called it …")
+            spans[-1][1] = end
+            continue
         spans.append([start, end])
     return [(offset + s, offset + e) for s, e in spans]
 

@@ -16,6 +16,7 @@ from graph.article import (
     parse_url,
     read_text,
     split_byline,
+    split_sentences,
 )
 from graph.errors import InputError
 from graph.model import Article
@@ -425,3 +426,14 @@ def test_article_a_paragraph_with_no_full_stop_reaches_the_segmenter_in_bounded_
         (words * 3000 + "It ended. Then they left.").replace(" ", "")
     )
     assert body[-1].text == "Then they left."
+
+
+def test_article_no_sentence_opens_on_a_comma_after_an_abbreviation() -> None:
+    text = 'Sen. Ada Lopez, D-Calif., called it "cruel." The deal was signed on Friday.'
+
+    spans = split_sentences(text)
+
+    assert [text[a:b] for a, b in spans] == [
+        'Sen. Ada Lopez, D-Calif., called it "cruel."',
+        "The deal was signed on Friday.",
+    ]

@@ -1549,3 +1549,15 @@ def test_extract_an_island_the_model_took_for_a_person_is_no_one(tmp_path):
     assert people == {"Marco Rossi"}, people
     mentions = {e["iso_code"]: e["mentions"] for e in entities if e["iso_code"]}
     assert "the Italian island" not in mentions["MU"]  # Italy's island, no island state
+
+
+@pytest.mark.model
+def test_extract_an_american_politicians_party_and_state_are_no_critic(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru pact\nChile will pay Peru £50m under a deal signed on Tuesday.\n"
+        'Sen. Ada Lopez, D-Calif., called it "outsourcing cruelty."\n',
+    )
+
+    (deal,) = deals
+    assert {c["label"] for c in deal["criticised_by"]} == {"Ada Lopez"}

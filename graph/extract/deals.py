@@ -49,6 +49,7 @@ STAND_INS = {
 PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 # "critics", "opponents", "the government": no one a critic can be named as
 NAMELESS_CRITICS = frozenset(lexicon()["nameless_critics"]) | frozenset(lexicon()["generic"])
+_PARTY_AND_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]{1,12}")  # "D-Calif.", "R-Texas"
 BLOC = re.compile(r"\bthe bloc\b", re.IGNORECASE)
 # a deal reported with no word for its state is one that exists ("under the agreement")
 DEFAULT_STATUS = "concluded"
@@ -286,6 +287,8 @@ class DealReader:
             return []
         if text.lower().removeprefix("the ").removeprefix("some ") in NAMELESS_CRITICS:
             return []  # "critics said …": no one the graph can name
+        if _PARTY_AND_STATE.fullmatch(text):
+            return []  # "Sen. X, D-Calif.,": an American politician's party and state
         key = f"organisation/{slug(text)}"
         if key not in self.res.actors:
             actor = Actor(key=key, label=text, type="Organisation", mentions=[text])
