@@ -1561,3 +1561,15 @@ def test_extract_an_american_politicians_party_and_state_are_no_critic(tmp_path)
 
     (deal,) = deals
     assert {c["label"] for c in deal["criticised_by"]} == {"Ada Lopez"}
+
+
+@pytest.mark.model
+def test_extract_a_seat_of_government_pays_for_its_state(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Border deal\nChile signed a border pact on Monday.\n"
+        "The Casa Rosada will give Chile $10m to patrol the pass.\n",
+    )
+
+    (deal,) = deals
+    assert _flow(deal) == (["AR"], ["CL"])
