@@ -342,15 +342,23 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if spans and not any(ch.isalnum() for ch in text[start:end]):
             spans[-1][1] = end
             continue
-        if spans and (text[start] in ",;" or text[start].islower()):
-            # no sentence opens on a comma or in lower case: the segmenter cut after an
-            # abbreviation ("Sen. Ada Lopez, D-Calif., called it …")
+        if spans and (
+            text[start] in ",;"
+            or (
+                text[start].islower()
+                and _ABBREVIATION_END.search(text[spans[-1][0] : spans[-1][1]])
+            )
+        ):
+            # no sentence opens on a comma, nor in lower case after an abbreviation: the
+            # segmenter cut after one ("Sen. Ada Lopez, D-Calif., called it …"); "… the deal.
+            # van den Berg said …" stays two
             spans[-1][1] = end
             continue
         spans.append([start, end])
     return [(offset + s, offset + e) for s, e in spans]
 
 
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z][a-z]{0,4}|(?:\b[A-Z]\.)+[A-Z]?)\.$")
 SEGMENT_CHARS = 2000  # the most text the sentence segmenter is given at once
 _LIKELY_END = re.compile(r"[.!?][\"”’)\]]*\s+")
 
@@ -610,7 +618,11 @@ def _assemble(
         opening = _INLINE_DATELINE.match(paragraph) if dateline is None else None
         # a story with no headline opens on its dateline ("OSLO, March 3 (Wire) - Norway
         # agreed …"): that first line is its first paragraph, sentences and all
-        headless = part == "headline" and opening is not None
+        headless = (
+            part == "headline"
+            and opening is not None
+            and bool(opening["agency"] or re.search(_MONTH, opening.group(0)))
+        )  # (not a headline "EU - Tunisia pact signed": a dateline has an agency or a date)
         if opening and (
             headless
             or (part == "body" and not any(p == "body" for p, _ in parts[:paragraph_index]))
@@ -618,9 +630,10 @@ def _assemble(
             dateline = (cursor, cursor + opening.end())
         spans = [(cursor, cursor + len(paragraph))] if part == "headline" and not headless else []
         spans = spans or split_sentences(paragraph, cursor)
+        kind = "body" if headless else part
         for start, end in spans:
             sentences.append(
-                Sentence(len(sentences), start, end, clean[start:end], paragraph_index, part)  # type: ignore[arg-type]
+                Sentence(len(sentences), start, end, clean[start:end], paragraph_index, kind)  # type: ignore[arg-type]
             )
         cursor += len(paragraph) + 1
 

@@ -1573,3 +1573,36 @@ def test_extract_a_seat_of_government_pays_for_its_state(tmp_path):
 
     (deal,) = deals
     assert _flow(deal) == (["AR"], ["CL"])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        (  # a headline with a dash is no dateline: its sides stay sides
+            "EU - Peru migration pact signed\nThe EU will pay Peru €100m under a pact signed "
+            "on Sunday.\n",
+            lambda deals, entities: _flow(deals[0]) == (["EU"], ["PE"]),
+        ),
+        (  # a person shouted at is still a person
+            "Chile and Peru pact\nChile and Peru signed a migration pact.\n"
+            "Protesters shouted at Marco Rossi in Lima.\n",
+            lambda deals, entities: "Marco Rossi" in {e["label"] for e in entities},
+        ),
+        (  # no objection raised is no critic, and "many critics" name no one
+            "Chile and Peru pact\nChile and Peru signed a migration pact.\n"
+            "The Green Party raised no objection to the deal.\n"
+            "Many critics said the deal was cruel.\n",
+            lambda deals, entities: deals[0]["criticised_by"] == [],
+        ),
+        (  # an abbreviation is a title only with its full stop: "Gen Z" is not "Z"
+            "Chile and Peru pact\nChile will pay Peru €5m, a deal Gen Z voters backed.\n",
+            lambda deals, entities: "Z" not in {e["label"] for e in entities},
+        ),
+    ],
+    ids=["dash-headline", "shouted-at", "no-objection", "gen-z"],
+)
+def test_extract_what_a_review_found_stays_mended(tmp_path, text, check):
+    deals, entities = _read_text(tmp_path, text)
+
+    assert deals and check(deals, entities), (deals, entities)

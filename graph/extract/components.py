@@ -180,6 +180,7 @@ class SentenceFacts:
     # a critic's words are about a deal or a stand-in for one ("called the plan cruel", "vowed
     # to challenge it"): said of the deal the article is speaking of, with no deal word
     criticises_deal: bool = False
+    criticises_by_pronoun: bool = False  # only as "it", "this": the deal must be near
 
     @property
     def about_deals(self) -> bool:
@@ -299,7 +300,7 @@ _MOVING = {
 
 def _moved_to_under(deal: Token) -> list[Token]:
     """Where a deal's sender moves people to, when the deal is what it moves them under:
-    "A sent thousands of people to B and C under secretive agreements" (B and C; A is the
+    "A sent hundreds of people to B and C under bilateral agreements" (B and C; A is the
     verb's subject, so a side already)."""
     if deal.dep_ != "pobj" or deal.head.lower_ not in {"under", "through"}:
         return []
@@ -985,7 +986,9 @@ class DealExtractor:
                 facts.payees.extend(facts.counterparties)
         for cue, critics in blame.items():
             facts.critics.extend(critics)
-            facts.criticises_deal |= bool(critics) and _targets_deal(cue)
+            if critics and _targets_deal(cue):
+                facts.criticises_deal = True
+                facts.criticises_by_pronoun |= not _targets_deal(cue, pronouns=False)
         facts.roles = [(ident, _span(span)) for ident, span in matches["roles"]]
 
         for token in doc:
@@ -1269,7 +1272,9 @@ class DealExtractor:
                 if g.dep_ == "prep" and g.lower_ == "from" and g.head.pos_ == "NOUN"
             ]
             # and a lessor is paid by whom it leases to: "B will lease the port to A"
-            lessor = cue.lemma_ in _LETTING and any(c.lower_ == "to" for c in cue.children)
+            lessor = cue.lemma_ in _LETTING and any(
+                c.lower_ == "to" and c.dep_ in {"prep", "dative"} for c in cue.children
+            )
             for child in [*cue.children, *held]:
                 if child.dep_ == "nsubj":
                     (payees if lessor else payers).extend(_with_conjuncts(child))
@@ -1358,7 +1363,9 @@ class DealExtractor:
             # who takes something in exchange for money is paid ("X agreed to take back
             # migrants in return for €Nm"); who buys or leases it pays ("A will lease the port
             # from B in exchange for annual payments")
-            buyer = verb.lemma_ in _ACQUIRING and not any(c.lower_ == "to" for c in verb.children)
+            buyer = verb.lemma_ in _ACQUIRING and not any(
+                c.lower_ == "to" and c.dep_ in {"prep", "dative"} for c in verb.children
+            )
             if verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
                 # "committing X to take back migrants in exchange for €3bn": X takes them
                 controller = [c for c in verb.head.children if c.dep_ == "dobj"]
@@ -1398,13 +1405,17 @@ class DealExtractor:
             for t in prep.subtree
         ):
             return []  # "accused X of paying Y to …" blames a deal; "of deporting people" not
-        if label == "UNDO" and not (cue.dep_ == "xcomp" and cue.head.lemma_ in _PLEDGING):
+        if label == "UNDO" and not (
+            cue.dep_ == "xcomp" and cue.head.lemma_ in _PLEDGING and _targets_deal(cue)
+        ):
             return []  # "X has vowed to scrap it" opposes it; "X will scrap it" ends it
         objections = [
             c
             for c in cue.children
-            if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in words["objection_words"]
-        ]
+            if c.dep_ in {"dobj", "nsubjpass"}
+            and c.lemma_.lower() in words["objection_words"]
+            and not any(d.lower_ in {"no", "few", "little"} for d in c.children)
+        ]  # ("raised no objection" is none)
         if label in {"CONCERN", "DRAW"} and (
             not objections or _negated(cue) or not _targets_deal(cue)
         ):
@@ -1498,7 +1509,7 @@ def _object_controlled(exchange: Token) -> bool:
 
 def _noun_read_as_verb(token: Token) -> bool:
     """Whether a deal word the parser took for a verb is the head of a noun phrase: "signed
-    the long-delayed minerals deal" parsed as "the minerals" doing "deal" (its subject is the
+    the long-awaited trade deal" parsed as "the trade" doing "deal" (its subject is the
     word just before it, with a determiner, and nothing is dealt with)."""
     if token.pos_ != "VERB" or any(c.lower_ in {"with", "in"} for c in token.children):
         return False  # "to deal with", "deals in arms": a verb
@@ -1508,7 +1519,7 @@ def _noun_read_as_verb(token: Token) -> bool:
     )
 
 
-def _targets_deal(cue: Token) -> bool:
+def _targets_deal(cue: Token, pronouns: bool = True) -> bool:
     """Whether what a critic's cue is about is a deal or a stand-in for one: its object ("the
     plan", "it"), what its reported clause is about ("said the policy was cruel"), or what
     one is opposed to ("opposed to such arrangements")."""
@@ -1534,6 +1545,8 @@ def _targets_deal(cue: Token) -> bool:
                 objects.extend(g for g in child.children if g.dep_ == "pobj")
             elif child.dep_ == "ccomp":
                 objects.extend(g for g in child.children if g.dep_ in {"nsubj", "nsubjpass"})
+    if not pronouns:
+        objects = [o for o in objects if o.pos_ != "PRON"]
     return any(o.lower_ in targets or o.lemma_.lower() in targets for o in objects)
 
 
@@ -1552,7 +1565,7 @@ def _in_return_for(token: Token) -> bool:
 
 def _speaker_of(token: Token) -> Token:
     """A pronoun subject as the one whose words it is in ("UNHCR said it was opposed": UNHCR);
-    a relative pronoun as the noun its clause is about ("Labour, which has promised to …")."""
+    a relative pronoun as the noun its clause is about ("the Greens, who have pledged to …")."""
     if token.lower_ in {"which", "who"} and token.head.dep_ == "relcl":
         return token.head.head
     if token.pos_ != "PRON" or token.lower_ not in {"it", "they", "he", "she", "we"}:

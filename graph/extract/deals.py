@@ -124,6 +124,7 @@ class DealReader:
         self._not_stand_in: set[str] = set()
         self._unstated: set[int] = set()  # the deals whose status no sentence states
         self._published_year = str(article.published.year) if article.published else None
+        self._clusters: list[Cluster] = []
 
     def _country(self, key: str) -> str:
         """The country an actor stands for: a place is itself; a person, their nationality."""
@@ -201,6 +202,16 @@ class DealReader:
         ):
             return []
         tops = {self._top(k) for k in besides} | set(besides)
+        # the other side of the one deal the paid side already has, if there is one
+        sides = {
+            k
+            for c in self._clusters
+            if tops & self._sides(c)
+            for k in self._sides(c)
+            if k not in tops and self._is_party(k)
+        }
+        if len(sides) == 1:
+            return list(sides)
         for earlier in range(sentence - 1, max(sentence - 4, -1), -1):
             for mention in reversed(self.res.in_sentence(earlier)):
                 key = mention.key
@@ -285,7 +296,7 @@ class DealReader:
         text = self.article.text[offset + span[0] : offset + span[1]].strip()
         if not text or not any(ch.isalpha() for ch in text):
             return []
-        if text.lower().removeprefix("the ").removeprefix("some ") in NAMELESS_CRITICS:
+        if text.lower() in NAMELESS_CRITICS or text.lower().split()[-1] in NAMELESS_CRITICS:
             return []  # "critics said …": no one the graph can name
         if _PARTY_AND_STATE.fullmatch(text):
             return []  # "Sen. X, D-Calif.,": an American politician's party and state
@@ -300,6 +311,7 @@ class DealReader:
     def read(self) -> list[Deal]:
         """Every deal of the article."""
         clusters: list[Cluster] = []
+        self._clusters = clusters  # the deals read so far, for a stand-in's look back
         current: Cluster | None = None
         pending = Cluster()
         for sentence, doc in zip(self.article.sentences, self.docs, strict=True):
@@ -307,9 +319,17 @@ class DealReader:
             whole = facts_of(doc)
             if not any(facts.about_deals for facts in clauses):
                 main = self._main_cluster(clusters)
-                if main is not None:  # "Labour called the plan cruel": of the story's deal
+                # "the Greens called the plan cruel": of the story's deal; "… called it
+                # cruel" only while the article speaks of deals (a deal in the two sentences
+                # before)
+                recent = any(
+                    i in c.sentences
+                    for c in clusters
+                    for i in range(sentence.index - 2, sentence.index)
+                )
+                if main is not None:
                     for facts in clauses:
-                        if facts.criticises_deal:
+                        if facts.criticises_deal and (recent or not facts.criticises_by_pronoun):
                             for span in facts.critics:
                                 _extend(main.critics, self._critic(sentence.index, span))
                 continue
@@ -372,9 +392,9 @@ class DealReader:
             if k not in payers
         ]
         if payees and not payers and not lenders:
-            # "the administration will pay the Central American nation $7m", with no state
-            # named before it in the sentence: the state last named before the sentence,
-            # other than the one paid
+            # "the administration will pay the Andean nation $7m", with no state named before
+            # it in the sentence: the other side of the paid side's deal, else the state last
+            # named before the sentence, other than the one paid
             payers = self._stand_in_earlier(index, facts.payers, payees)
         initiators = self._places(index, facts.initiators)
         _extend(initiators, payers)
@@ -476,7 +496,9 @@ class DealReader:
         # a deal word already named this deal: this is another; but a headline's word is the
         # story's own deal, which the body then dates ("pact renewed", then "the 2021
         # memorandum … was renewed")
-        headline = all(self.article.sentences[i].part == "headline" for i in cluster.sentences)
+        headline = bool(cluster.sentences) and all(
+            self.article.sentences[i].part == "headline" for i in cluster.sentences
+        )
         if dated and cluster.named and not (headline and not facts.indefinite):
             return True
         amounts = {_same_money(a) for a in facts.deal_amounts}

@@ -27,9 +27,10 @@ PLACE_LABELS = {"GPE", "LOC", "NORP", "ORG", "FAC"}
 TITLES = re.compile(
     r"^(?:(?:the\s+)?(?:rt\.?|right)\s+(?:hon\.?|honourable|honorable)\s+|"
     r"(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor|president|premier|"
-    r"chancellor|minister|secretary|king|queen|prince|princess|pope|senator|judge|sen|rep|"
-    r"gov|governor|gen|general|col|colonel|capt|captain|adm|admiral|amb|ambassador|mayor|"
-    r"cllr|councillor)\.?\s+)+",
+    r"chancellor|minister|secretary|king|queen|prince|princess|pope|senator|judge|governor|"
+    r"colonel|captain|admiral|ambassador|mayor|councillor)\.?\s+|"
+    # (abbreviations only with their full stop: "Gen. X", not "Gen Z")
+    r"(?:sen|rep|gov|gen|col|capt|adm|amb|cllr)\.\s+)+(?=[A-Z])",
     re.IGNORECASE,
 )
 # letters after a name: a seat or an honour, not part of it ("X MP", "Y KC", "Z OBE")
@@ -276,7 +277,7 @@ class Resolver:
                     ):
                         label = "GPE"  # the model's person is a place ("Kigali", "Kent")
                     elif (kind := person_kind(text)) == "Person" and _where(ent.root):
-                        continue  # "the base on Diego Garcia": a place the model took for one
+                        continue  # "the base on X Atoll": a place the model took for a person
                     elif kind == "Person":
                         if _heads_a_government(article.text, mention.end):
                             mention.label = "HEAD"  # "the Novak administration": its head
@@ -379,7 +380,7 @@ class Resolver:
                     continue  # "the state of Israel" names its state
                 modifiers = [t for t in token.subtree if t.i < token.i and t.dep_ != "det"]
                 if any(m.ent_id_.startswith("country/") for m in modifiers):
-                    continue  # "the Italian island": a part of a country named, no country
+                    continue  # "the Greek island": a part of a country named, no country
                 said = [t.lower_ for t in modifiers]
                 wanted = {c for w in said for c in continents.get(w, [])}
                 island = "island" in said or token.lemma_.lower() in {"island", "archipelago"}
@@ -638,19 +639,20 @@ _EVENT_WORDS = {
 
 
 def _where(token: Token) -> bool:
-    """Whether a name stands where only a place can: "in X", "at X", "the base on X", "the
-    island of X", "X, the largest island" (a person is "with", "by" or "on" someone else)."""
+    """Whether a name stands where only a place can: "the base on X", "the island of X",
+    "landed in X", "X, the largest island" (not "shouted at X" or "confidence in X")."""
     nouns = set(lexicon()["place_nouns"]) | _FACILITY_NOUNS
     if token.dep_ == "pobj":
-        prep = token.head
-        if prep.lower_ in {"in", "at"}:
+        prep, holder = token.head, token.head.head
+        if prep.lower_ in {"in", "at", "on", "of"} and holder.lemma_.lower() in nouns:
             return True
-        if prep.lower_ in {"on", "of"} and prep.head.lemma_.lower() in nouns:
+        if prep.lower_ in {"in", "at", "on"} and holder.lemma_.lower() in _BEING_SOMEWHERE:
             return True
     return any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in token.children)
 
 
-_FACILITY_NOUNS = {"base", "airbase", "airstrip", "camp", "centre", "center", "atoll", "airfield"}
+_FACILITY_NOUNS = {"base", "airbase", "airstrip", "atoll", "airfield"}  # beside place_nouns
+_BEING_SOMEWHERE = {"land", "arrive", "station", "base", "locate", "detain", "house", "moor"}
 
 
 def _locative(token: Token) -> str:
