@@ -387,7 +387,6 @@ class Gazetteer:
             if place.code:
                 self._by_code[place.code] = place
         self._wikidata = _wikidata()
-        self._subdivision_words: list[tuple[Any, list[str]]] | None = None
         self._subdivision_index: dict[str, list[tuple[Any, list[str]]]] = {}
         self._country_names: list[tuple[str, Place]] | None = None
         self._subdivision_names: set[str] | None = None
@@ -583,10 +582,10 @@ class Gazetteer:
         self, query: list[str], wanted: set[str | None], type_word: str | None
     ) -> tuple[Any, str] | None:
         """The unique subdivision containing ``query``, with the matched words, or None."""
-        if self._subdivision_words is None:
-            self._subdivision_words = [(s, _words(s.name)) for s in pycountry.subdivisions]
+        if not self._subdivision_index:  # every name's words, by each word they hold
             index: dict[str, list[tuple[Any, list[str]]]] = defaultdict(list)
-            for entry in self._subdivision_words:
+            for sub in pycountry.subdivisions:
+                entry = (sub, _words(sub.name))
                 for word in dict.fromkeys(entry[1]):
                     index[word].append(entry)
             self._subdivision_index = dict(index)

@@ -1523,15 +1523,27 @@ def test_extract_critics_in_more_frames(tmp_path, sentence, critic):
 
 
 @pytest.mark.model
-def test_extract_the_side_committed_to_act_in_exchange_for_money_is_paid(tmp_path):
-    deals, _ = _read_text(
-        tmp_path,
-        "Chile and Peru statement\nChile and Peru issued a joint statement on Friday "
-        "committing Peru to take back migrants in exchange for €3bn.\n",
-    )
+@pytest.mark.parametrize(
+    ("text", "flow"),
+    [
+        (  # who is committed to act in exchange for money is paid
+            "Chile and Peru statement\nChile and Peru issued a joint statement on Friday "
+            "committing Peru to take back migrants in exchange for €3bn.\n",
+            (["CL"], ["PE"]),
+        ),
+        (  # a seat of government pays for its state
+            "Border deal\nChile signed a border pact on Monday.\n"
+            "The Casa Rosada will give Chile $10m to patrol the pass.\n",
+            (["AR"], ["CL"]),
+        ),
+    ],
+    ids=["committed-to-act", "seat-of-government"],
+)
+def test_extract_who_pays_when_the_payer_is_no_plain_subject(tmp_path, text, flow):
+    deals, _ = _read_text(tmp_path, text)
 
     (deal,) = deals
-    assert _flow(deal) == (["CL"], ["PE"])
+    assert _flow(deal) == flow
 
 
 @pytest.mark.model
@@ -1561,18 +1573,6 @@ def test_extract_an_american_politicians_party_and_state_are_no_critic(tmp_path)
 
     (deal,) = deals
     assert {c["label"] for c in deal["criticised_by"]} == {"Ada Lopez"}
-
-
-@pytest.mark.model
-def test_extract_a_seat_of_government_pays_for_its_state(tmp_path):
-    deals, _ = _read_text(
-        tmp_path,
-        "Border deal\nChile signed a border pact on Monday.\n"
-        "The Casa Rosada will give Chile $10m to patrol the pass.\n",
-    )
-
-    (deal,) = deals
-    assert _flow(deal) == (["AR"], ["CL"])
 
 
 @pytest.mark.model

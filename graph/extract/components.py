@@ -1013,7 +1013,8 @@ class DealExtractor:
                 continue
             if label == "PLAN_TO_SEND" and nodes["deal"] not in plans:
                 plans.append(nodes["deal"])
-            if label == "EXCHANGE_FOR_MONEY" and _object_controlled(nodes["exchange"]):
+            # ("in" → the verb it is attached to)
+            if label == "EXCHANGE_FOR_MONEY" and _place_controlling(nodes["exchange"].head.head):
                 continue  # "A and B … committing B to take back migrants in exchange for €N"
             verb = nodes.get("verb")
             if verb is not None and (
@@ -1366,11 +1367,9 @@ class DealExtractor:
             buyer = verb.lemma_ in _ACQUIRING and not any(
                 c.lower_ == "to" and c.dep_ in {"prep", "dative"} for c in verb.children
             )
-            if verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
-                # "committing X to take back migrants in exchange for €3bn": X takes them
-                controller = [c for c in verb.head.children if c.dep_ == "dobj"]
-                if controller and _in_place(controller[0]):
-                    (payers if buyer else payees).extend(_with_conjuncts(controller[0]))
+            controlling = _place_controlling(verb)
+            if controlling is not None:  # "committing X to take back migrants …": X takes them
+                (payers if buyer else payees).extend(_with_conjuncts(controlling))
             for child in verb.children:
                 if child.dep_ == "nsubj":
                     (payers if buyer else payees).extend(_with_conjuncts(child))
@@ -1409,13 +1408,7 @@ class DealExtractor:
             cue.dep_ == "xcomp" and cue.head.lemma_ in _PLEDGING and _targets_deal(cue)
         ):
             return []  # "X has vowed to scrap it" opposes it; "X will scrap it" ends it
-        objections = [
-            c
-            for c in cue.children
-            if c.dep_ in {"dobj", "nsubjpass"}
-            and c.lemma_.lower() in words["objection_words"]
-            and not any(d.lower_ in {"no", "few", "little"} for d in c.children)
-        ]  # ("raised no objection" is none)
+        objections = _objections(cue)
         if label in {"CONCERN", "DRAW"} and (
             not objections or _negated(cue) or not _targets_deal(cue)
         ):
@@ -1495,16 +1488,13 @@ def _handed_to(token: Token) -> bool:
     )
 
 
-def _object_controlled(exchange: Token) -> bool:
-    """Whether the clause that does something "in exchange for" money has no subject of its
-    own but the object of the verb it completes ("committing B to take back migrants in
-    exchange for €N": B does it, not the subject of "committing")."""
-    verb = exchange.head.head  # "in" → what it is attached to
-    return (
-        verb.dep_ == "xcomp"
-        and not any(c.dep_ == "nsubj" for c in verb.children)
-        and any(c.dep_ == "dobj" and _in_place(c) for c in verb.head.children)
-    )
+def _place_controlling(verb: Token) -> Token | None:
+    """The place that does what a subjectless verb says, as the object of the verb it
+    completes: "committing B to take back migrants in exchange for €N" (B takes them back,
+    not the subject of "committing"); None if there is none."""
+    if verb.dep_ != "xcomp" or any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "dobj" and _in_place(c)), None)
 
 
 def _noun_read_as_verb(token: Token) -> bool:
@@ -1519,17 +1509,31 @@ def _noun_read_as_verb(token: Token) -> bool:
     )
 
 
+def _objections(verb: Token) -> list[Token]:
+    """The words of objection a verb takes as its object ("raised concerns", "has drawn
+    criticism"), not those denied ("raised no objection")."""
+    words = _word_sets()["objection_words"]
+    return [
+        c
+        for c in verb.children
+        if c.dep_ in {"dobj", "nsubjpass"}
+        and c.lemma_.lower() in words
+        and not any(d.lower_ in {"no", "few", "little"} for d in c.children)
+    ]
+
+
 def _targets_deal(cue: Token, pronouns: bool = True) -> bool:
     """Whether what a critic's cue is about is a deal or a stand-in for one: its object ("the
     plan", "it"), what its reported clause is about ("said the policy was cruel"), or what
     one is opposed to ("opposed to such arrangements")."""
-    targets, objections = _word_sets()["critic_targets"], _word_sets()["objection_words"]
-    heads = [cue.head] if cue.pos_ in {"ADJ", "ADP"} or cue.dep_ == "acomp" else [cue]
+    targets = _word_sets()["critic_targets"]
+    heads = [cue.head, cue] if cue.pos_ in {"ADJ", "ADP"} or cue.dep_ == "acomp" else [cue]
     objects: list[Token] = []
     about = {"to", "against", "of", "on", "over", "about", "at"}
-    for head in [*heads, cue]:
+    for head in heads:
+        objections = _objections(head)
         for child in head.children:
-            if child.dep_ in {"dobj", "nsubjpass"} and child.lemma_.lower() in objections:
+            if child in objections:
                 # "raised concerns over the deal"; "the pact has drawn criticism"
                 objects.extend(
                     g

@@ -651,7 +651,7 @@ def _where(token: Token) -> bool:
     return any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in token.children)
 
 
-_FACILITY_NOUNS = {"base", "airbase", "airstrip", "atoll", "airfield"}  # beside place_nouns
+_FACILITY_NOUNS = {"airbase", "airstrip", "atoll", "airfield"}  # beside place_nouns
 _BEING_SOMEWHERE = {"land", "arrive", "station", "base", "locate", "detain", "house", "moor"}
 
 
