@@ -192,8 +192,9 @@ class DealReader:
         self, sentence: int, spans: list[tuple[int, int]], besides: list[str]
     ) -> list[str]:
         """For a stand-in for a state ("the administration", "the government") that nothing
-        in its sentence resolves, the country or bloc named last in the three sentences before
-        it, other than ``besides`` (the clause's other side)."""
+        in its sentence resolves: the one other side of the deals ``besides`` (the clause's
+        other side) already has, else the country or bloc named last in the three sentences
+        before it, other than ``besides``."""
         text = self.article.sentences[sentence].text
         if not any(
             text[a:b].strip().lower().removesuffix("'s").split(" ")[-1] in STAND_INS - PRONOUNS
@@ -409,8 +410,8 @@ class DealReader:
             cluster = self._cluster_for([c for c in clusters if c.payers], [], counterparties)
         cluster = cluster or self._cluster_for(clusters, initiators, counterparties)
         if cluster is None and len(initiators) == 1 and not counterparties and facts.bare:
-            # "Rwandan officials praised the partnership": the one deal that side is the
-            # other side of
+            # "Rwandan officials said the partnership would last": the one deal that side is
+            # the other side of
             theirs = [c for c in clusters if initiators[0] in self._sides(c) and not c.precedent]
             if len(theirs) == 1 and initiators[0] in theirs[0].counterparties:
                 cluster = theirs[0]
