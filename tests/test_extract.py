@@ -1439,6 +1439,33 @@ def test_extract_one_verb_pays_two_sides_their_own_sums(tmp_path):
     assert paid == {(("CL",), ("PE",)): "€20m", (("CL",), ("BO",)): "€15m"}, paid
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chile agreed a $2m package for Peruvian border forces, much of it aimed at the Tacna "
+        "region, where smugglers operate.",
+        "Chile will give Peru $2m, most of it earmarked for the Tacna region.",
+    ],
+    ids=["aimed at", "earmarked for"],
+)
+@pytest.mark.model
+def test_extract_a_share_of_the_sum_names_the_region_it_goes_to(tmp_path, sentence):
+    deals, _ = _read_text(tmp_path, f"Chile funds Peru\n{sentence}\n")
+
+    assert _pairs(deals) == {("CL", "PE"), ("CL", "PE-TAC")}
+
+
+@pytest.mark.model
+def test_extract_a_share_of_no_sum_names_no_payee(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Chile and Peru talk\nChile signed a deal with Peru on returns, much of it aimed at the "
+        "Tacna region.\n",
+    )
+
+    assert _pairs(deals) == set()
+
+
 @pytest.mark.model
 def test_extract_people_moved_to_places_under_agreements(tmp_path):
     deals, _ = _read_text(

@@ -104,6 +104,11 @@ _SCALING = {
     "extend", "cut", "reduce", "halve", "suspend", "freeze", "speed", "accelerate", "delay",
     "withhold", "unblock", "unfreeze",
 }  # fmt: skip
+# a part of a sum named by its share ("much of it aimed at X", "half of the money for Y")
+_SHARES = {
+    "much", "most", "half", "part", "some", "all", "bulk", "majority", "portion", "share",
+    "third", "quarter", "rest", "remainder", "lion",
+}  # fmt: skip
 _HELP_VERBS = {"help", "support", "assist", "aid", "enable", "back", "bolster", "prop"}
 _PEOPLE_NOUNS = {
     "refugee", "migrant", "people", "person", "asylum", "seeker", "national", "citizen",
@@ -498,6 +503,37 @@ def _recipients(token: Token) -> list[Token]:
     inside = [t for t in _places_in(token) if t.ent_type_ != "ORG" or t.i == token.i]
     # a body named for its state ("the National Treasury of Ruritania") is paid for that state
     return inside if inside and any(t.i != token.i for t in inside) else _with_conjuncts(token)
+
+
+def _shared_to(sentence: Span) -> list[Token]:
+    """The places a share of a sentence's sum goes to: "a £2m package, much of it aimed at
+    the X region", "€5m, most of it earmarked for Y", "with half of the money going to Z"."""
+    found: list[Token] = []
+    for share in sentence:
+        if share.lemma_.lower() not in _SHARES or share.pos_ not in {"ADJ", "NOUN", "PRON", "DET"}:
+            continue
+        of = [
+            g
+            for p in share.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children
+            if g.dep_ == "pobj" and (g.lower_ in {"it", "them", "which"} or _is_money(g))
+        ]
+        if not of:
+            continue
+        # the share's own "for X", or the verb it is the subject of ("aimed at", "going to")
+        holders = [share, share.head] if share.dep_ in {"nsubj", "nsubjpass"} else [share]
+        found.extend(
+            t
+            for holder in holders
+            for p in holder.children
+            if p.dep_ == "prep" and p.lower_ in {"at", "for", "to", "towards"}
+            for g in p.children
+            if g.dep_ == "pobj"
+            for t in _recipients(g)
+            if _in_place(t)
+        )
+    return found
 
 
 def _helped(verb: Token) -> list[Token]:
@@ -1379,6 +1415,7 @@ class DealExtractor:
             facts.counterparties.extend(_span(t) for t in payees)
             facts.unpaid |= bool(payees)
         elif payers or payees:
+            payees.extend(t for t in _shared_to(cue.sent) if t not in payees)
             facts.payment = True
             facts.payers.extend(_span(t) for t in payers)
             facts.payees.extend(_span(t) for t in payees)

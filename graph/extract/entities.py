@@ -294,6 +294,13 @@ class Resolver:
                     place = self.gazetteer.lookup(text[:-1])  # "Syrians" → "Syrian"
                 if place is None and label in {"ORG", "FAC"} and _names_a_region(text):
                     label = "LOC"  # "the Canary Islands", which the model took for a body
+                if place is None and label in {"NORP", "ORG", "FAC"} and _before_a_region_noun(
+                    article.text, mention.end
+                ):
+                    # "the Tacna region": a subdivision's name the model took for a people or
+                    # a body, if the article names its country; else what the model said
+                    unresolved_places.append((mention, [text]))
+                    continue
                 if place is None and label in {"GPE", "LOC"}:
                     parent = next(
                         (
@@ -624,6 +631,12 @@ def _names_a_region(text: str) -> bool:
     """Whether a name ends like a region's ("the Canary Islands", "Murcia Region")."""
     words = text.lower().split()
     return len(words) >= 2 and words[-1] in _REGION_NOUNS
+
+
+def _before_a_region_noun(text: str, end: int) -> bool:
+    """Whether a name is followed by a word for a region ("Tacna region", "X province")."""
+    following = text[end : end + 15].split()
+    return bool(following) and following[0].lower().strip(",.;") in _REGION_NOUNS - {"islands"}
 
 
 def _heads_a_government(text: str, end: int) -> bool:
