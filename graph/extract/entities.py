@@ -294,8 +294,10 @@ class Resolver:
                     place = self.gazetteer.lookup(text[:-1])  # "Syrians" → "Syrian"
                 if place is None and label in {"ORG", "FAC"} and _names_a_region(text):
                     label = "LOC"  # "the Canary Islands", which the model took for a body
-                if place is None and label in {"NORP", "ORG", "FAC"} and _before_a_region_noun(
-                    article.text, mention.end
+                if (
+                    place is None
+                    and label in {"NORP", "ORG", "FAC"}
+                    and _before_a_region_noun(article.text, mention.end)
                 ):
                     # "the Tacna region": a subdivision's name the model took for a people or
                     # a body, if the article names its country; else what the model said
