@@ -1633,3 +1633,105 @@ def test_extract_what_a_review_found_stays_mended(tmp_path, text, check):
     deals, entities = _read_text(tmp_path, text)
 
     assert deals and check(deals, entities), (deals, entities)
+
+
+def _deal_rows(deals) -> set[tuple[frozenset[str], str, tuple[str, ...], tuple[str, ...]]]:
+    """Each deal as (parties, status, payers, payees), by code."""
+    return {
+        (
+            frozenset(p["iso_code"] for p in d["parties"]),
+            d["status"],
+            *map(tuple, _flow(d)),
+        )
+        for d in deals
+    }
+
+
+@pytest.mark.model
+def test_extract_a_state_body_known_by_name_pays_for_its_state(tmp_path):
+    deals, entities = _read_text(
+        tmp_path,
+        "Aid for Peru\nThe State Department will provide a $15 million package for Peru's "
+        "migration institute, officials in Lima said.\n",
+    )
+
+    assert _pairs(deals) == {("US", "PE")}
+    body = next(e for e in entities if e["label"] == "State Department")
+    assert body["type"] == "Government"
+
+
+@pytest.mark.model
+def test_extract_two_sides_that_both_signed_agreements_with_a_third_have_a_deal_each(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Old pacts\nPeru and Bolivia both signed asylum agreements with Chile in 2019, but "
+        "neither took effect before they were terminated in 2021.\n",
+    )
+
+    assert _deal_rows(deals) == {
+        (frozenset({"CL", "PE"}), "terminated", (), ()),
+        (frozenset({"CL", "BO"}), "terminated", (), ()),
+    }
+
+
+@pytest.mark.model
+def test_extract_a_deal_signed_only_if_a_condition_holds_is_proposed(tmp_path):
+    deals, _ = _read_text(
+        tmp_path, "Talks\nChile met Peru twice, and Peru may join if it signs a pact with Chile.\n"
+    )
+
+    assert {d["status"] for d in deals} == {"proposed"}
+
+
+@pytest.mark.model
+def test_extract_an_administration_on_the_other_side_is_the_state_it_governs(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Pacts\nChile wants Peru to take back migrants, and Peru has asked Chile for money.\n"
+        "Peru and Bolivia both signed agreements with the Novak administration in 2019.\n",
+    )
+
+    assert {frozenset(p["iso_code"] for p in d["parties"]) for d in deals} >= {
+        frozenset({"CL", "PE"}),
+        frozenset({"CL", "BO"}),
+    }
+
+
+@pytest.mark.model
+def test_extract_a_former_holders_country_is_their_deals_side(tmp_path):
+    deals, _ = _read_text(
+        tmp_path,
+        "Old pact\nMigrants were flown to Peru under an agreement that Peru's then-president, "
+        "Carlos Mendoza, had signed with Chile.\n",
+    )
+
+    assert {frozenset(p["iso_code"] for p in d["parties"]) for d in deals} == {
+        frozenset({"CL", "PE"})
+    }
+
+
+@pytest.mark.model
+def test_extract_one_sided_deal_then_its_payer_and_a_similar_pact_are_told_apart(tmp_path):
+    from graph.core import PolicyGraph
+
+    path = tmp_path / "article.txt"
+    path.write_text(
+        "New pacts\n"
+        "Migrants were flown to Peru under an agreement that Peru's then-president, Carlos "
+        "Mendoza, had signed.\n"
+        "In return, Chile will provide a $15 million package for Peru's border police.\n"
+        "Bolivia could receive up to $20 million if it signs a similar pact.\n"
+        "Bolivia and Ecuador both signed agreements with Chile in 2019, but neither took effect "
+        "before they were terminated in 2021.\n",
+        encoding="utf-8",
+    )
+    with PolicyGraph.open(None, "write") as pg:
+        pg.ingest([path])  # no date: nothing dates the story
+        deals = pg.deals()
+
+    assert _deal_rows(deals) == {
+        (frozenset({"CL", "PE"}), "concluded", ("CL",), ("PE",)),
+        (frozenset({"CL", "BO"}), "proposed", (), ()),
+        (frozenset({"CL", "BO"}), "terminated", (), ()),
+        (frozenset({"CL", "EC"}), "terminated", (), ()),
+    }

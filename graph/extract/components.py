@@ -172,6 +172,7 @@ class SentenceFacts:
     # with "a"/"an" (a new one)
     distinct: bool = False
     count: int = 1  # "signed two agreements": how many deals one deal word names
+    plural: bool = False  # "signed agreements": one deal word that names several deals
     preliminary: bool = False  # "a political agreement", "an interim deal": a first step
     # a deal word with its own year beside another deal word, or with "a": "builds on a 2021
     # memorandum", "adds to the accord signed in 2003"
@@ -659,9 +660,12 @@ def _failed(verb: Token) -> bool:
 
 
 def _future(verb: Token) -> bool:
-    """Whether a verb is still to happen: "will sign", "is to sign", "hope to sign"."""
+    """Whether a verb is still to happen: "will sign", "is to sign", "hope to sign", "if it
+    signs", "once it signs"."""
     if any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in verb.children):
         return True
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "once"} for c in verb.children):
+        return verb.tag_ != "VBD" and not any(c.lower_ == "had" for c in verb.children)
     head = verb.head
     heads = {"be", "due", "set", "go", "hope", "aim", "intend", "plan", "want", "expect"}
     return verb.dep_ == "xcomp" and head.lemma_ in heads and head != verb
@@ -738,7 +742,14 @@ def _in_question(token: Token) -> bool:
 
 
 def _negated(token: Token) -> bool:
-    return any(child.dep_ == "neg" for item in (token, token.head) for child in item.children)
+    """Whether a word, or the verb it completes, is negated ("did not sign", "has not been
+    able to conclude"); a clause of its own under that verb is not ("it never took effect
+    before it was terminated": it was terminated)."""
+    own_clause = token.dep_ in {"advcl", "relcl", "ccomp"} and any(
+        c.dep_ in {"mark", "nsubj", "nsubjpass"} for c in token.children
+    )
+    items = (token,) if own_clause else (token, token.head)
+    return any(child.dep_ == "neg" for item in items for child in item.children)
 
 
 @Language.factory(
@@ -898,6 +909,9 @@ class DealExtractor:
             facts.distinct |= bool(modifiers & _DISTINCT)
             facts.earlier |= bool(modifiers & _EARLIER)
             numbers = [_COUNTS.get(c.lower_) for c in token.children if c.dep_ == "nummod"]
+            facts.plural |= token.tag_ in {"NNS", "NNPS"} and token.lower_ in _DEAL_WORDS | {
+                w + "s" for w in _DEAL_WORDS
+            }
             if token.tag_ in {"NNS", "NNPS"} and numbers and numbers[0]:
                 facts.count = max(facts.count, numbers[0])  # "two agreements, one on …"
             facts.years.extend(y for y in _deal_years(token) if y not in facts.years)

@@ -114,6 +114,9 @@ def _extend(target: list[str], items: list[str]) -> None:
     target.extend(item for item in items if item not in target)
 
 
+PENDING = {"proposed", "negotiating"}
+
+
 class DealReader:
     """Builds an article's deals from its sentences' facts and its resolved actors."""
 
@@ -405,6 +408,12 @@ class DealReader:
             for k in self._places(index, [*facts.counterparties, *facts.payees], stand_ins=False)
             if k not in initiators
         ]
+        if initiators and not counterparties and facts.counterparties:
+            # "signed agreements with the Novak administration": the state it governs
+            counterparties = self._stand_in_earlier(index, facts.counterparties, initiators)
+        if facts.plural and facts.count == 1 and len(initiators) > 1 and len(counterparties) == 1:
+            # "A and B both signed agreements with C": a deal each, which C has with both
+            initiators, counterparties = counterparties, initiators
         cluster = None
         if payees and not payers:  # money for X from someone unnamed: X's paid deal
             cluster = self._cluster_for([c for c in clusters if c.payers], [], counterparties)
@@ -502,6 +511,10 @@ class DealReader:
         )
         if dated and cluster.named and not (headline and not facts.indefinite):
             return True
+        # a deal still sought is not one "signed in 2019", when nothing dates the story
+        sought = bool(cluster.statuses) and {s for _, s in cluster.statuses} <= PENDING
+        if sought and not year and facts.years and not facts.bare:
+            return any(label not in PENDING for label, _ in facts.statuses)
         amounts = {_same_money(a) for a in facts.deal_amounts}
         known = {_same_money(a) for a in cluster.amounts}
         return bool(amounts and known and not amounts & known)
@@ -537,6 +550,16 @@ class DealReader:
                 return cluster
             if counterparties and not initiators and set(counterparties) <= set(cluster.initiators):
                 return cluster  # "an EU deal" after the EU's deal with X: that deal again
+            if (
+                initiators
+                and cluster.initiators
+                and not cluster.counterparties
+                and not cluster.precedent
+                and set(cluster.initiators) <= set(counterparties)
+            ):
+                # "X signed an agreement", then "Y will pay X": Y is its other side
+                cluster.initiators, cluster.counterparties = [], list(cluster.initiators)
+                return cluster
             shared = initiators and set(initiators) & set(cluster.initiators)
             # one side waiting for the other ("similar arrangements were reached by X", then
             # "X reached them with A and B"); a deal already between two initiators is whole
@@ -576,6 +599,10 @@ class DealReader:
         # a deal with no named initiator is the article's home country's, and never a deal of
         # a country with itself: the home is the likeliest country not on the other side
         other_side = {self._top(k) for k in cluster.counterparties} | set(cluster.counterparties)
+        if cluster.similar_to is not None:
+            # "X could sign a similar pact": X takes the place of the like deal's other side,
+            # so its initiator is X's partner
+            homes = [*cluster.similar_to.initiators, *homes]
         home = next((h for h in homes if h not in other_side), None)
         if cluster.lender and not cluster.payers:
             home = None  # the money comes from a lender the article names: not from its home

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Token
@@ -177,12 +178,24 @@ def place_actor(place: Place) -> Actor:
 def organisation_names() -> dict[str, str]:
     """Every name of the international organisations in ``organisations.json`` (folded, lower
     case) -> the organisation's canonical label."""
-    data = json.loads((DATA_DIR / "organisations.json").read_text(encoding="utf-8"))
+    data = _organisations_data()
     return {
         fold(name).lower(): org["label"]
-        for org in data["organisations"]
+        for org in [*data["organisations"], *data["state_bodies"]]
         for name in [org["label"], *org["names"]]
     }
+
+
+@lru_cache(maxsize=1)
+def _organisations_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA_DIR / "organisations.json").read_text("utf-8"))
+    return data
+
+
+def state_bodies() -> dict[str, str]:
+    """The canonical label of each national body in ``organisations.json`` whose name tells
+    its state ("State Department", "Home Office") -> that state's ISO 3166-1 code."""
+    return {body["label"]: body["state"] for body in _organisations_data()["state_bodies"]}
 
 
 def organisation_type(name: str) -> ActorType:
@@ -440,6 +453,7 @@ class Resolver:
         generic = set(lexicon()["generic"])
         named: dict[str, str] = {}
         canonical = organisation_names()
+        bodies = state_bodies()
         for mention in sorted(orgs, key=lambda m: -len(clean_name(m.text))):
             name = clean_name(mention.text)
             if name.lower() in generic:
@@ -449,11 +463,14 @@ class Resolver:
             if key is None and name.isupper() and len(name) >= 2:
                 key = next((k for n, k in named.items() if _initials(n) == name), None)
             if key is None:
-                kind = organisation_type(name)
+                state = bodies.get(name)
+                kind = "Government" if state else organisation_type(name)
                 key = f"{kind.lower()}/{slug(name)}"
                 res.add(Actor(key=key, label=name, type=kind))
                 named[name] = key
                 country = self._country_in_name(name) if kind == "Government" else None
+                if state and country is None:  # "the State Department" acts for its state
+                    country = self.gazetteer.by_code(state)
                 if country is not None:  # "the Central Bank of X" acts for X
                     self._add_place(country, res)
                     res.nationality[key] = country.key
@@ -552,7 +569,10 @@ class Resolver:
                 if span is None:
                     continue
                 left = span.start
-                while left > 0 and doc[left - 1].dep_ in {"det", "amod", "compound", "poss"}:
+                while left > 0 and (
+                    doc[left - 1].dep_ in {"det", "amod", "compound", "poss"}
+                    or (doc[left - 1].text == "-" and doc[left - 1].head == span.root)
+                ):  # "Guatemala's then-president"
                     left -= 1
                 while left > 0 and doc[left - 1].dep_ == "case":  # "Labour's"
                     left -= 2 if left > 1 else 1
