@@ -145,6 +145,8 @@ def _article_strings() -> set[str]:
                 found.add(" ".join(run).lower())
         for entity in gold["entities"]:
             names = [entity["label"], *entity["aliases"]]
+            if entity.get("role") == "news outlet":
+                continue  # who published it ("(Reuters)", a byline's paper): layout, not story
             if entity["type"] in {"Person", "Organisation", "Government", "Event"}:
                 if entity["type"] != "Person" and entity["label"].lower() in general:
                     continue
