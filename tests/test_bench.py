@@ -179,7 +179,7 @@ def test_bench_extract_reads_every_annotated_article_and_reports_ratios() -> Non
 
     text = extract.report(here, there, "abc123")
 
-    assert len(paths) == 45 and all(p.suffix == ".txt" and p.is_file() for p in paths)
+    assert len(paths) == 63 and all(p.suffix == ".txt" and p.is_file() for p in paths)
     assert "| 2.00× |" in text and "| abc123 | 0.100 | 0.250 | 2.50× |" in text
     assert "Cost of the change: 0.80×" in text
 
