@@ -3,7 +3,8 @@
 ``python -m bench.extract [--against REV] [--repeats 3] [--out bench/extract.md]``
 
 Every annotated article of ``tests/data`` (the sample, ``tests/data/dev``, both halves of
-``tests/data/corpus`` and ``tests/data/written``) is read sentence by sentence, as extraction reads it, twice in one run:
+``tests/data/corpus`` and ``tests/data/written``) is read sentence by sentence, as extraction
+reads it, twice in one run:
 
 - *baseline*: ``nlp.pipe`` of the plain statistical model over the article's sentences;
 - *policygraph*: ``graph.extract.extract``, the model plus the gazetteer ruler, the name guard
