@@ -909,9 +909,7 @@ class DealExtractor:
             facts.distinct |= bool(modifiers & _DISTINCT)
             facts.earlier |= bool(modifiers & _EARLIER)
             numbers = [_COUNTS.get(c.lower_) for c in token.children if c.dep_ == "nummod"]
-            facts.plural |= token.tag_ in {"NNS", "NNPS"} and token.lower_ in _DEAL_WORDS | {
-                w + "s" for w in _DEAL_WORDS
-            }
+            facts.plural |= token.tag_ in {"NNS", "NNPS"} and token.lemma_.lower() in _DEAL_WORDS
             if token.tag_ in {"NNS", "NNPS"} and numbers and numbers[0]:
                 facts.count = max(facts.count, numbers[0])  # "two agreements, one on …"
             facts.years.extend(y for y in _deal_years(token) if y not in facts.years)

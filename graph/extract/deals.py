@@ -613,7 +613,7 @@ class DealReader:
         template = cluster.similar_to
         # "similar agreements" reached: the same shape of deal, so the same side pays; one
         # still talked about ("in talks about a similar arrangement") moves no money yet
-        reached = self._status(cluster) not in {"proposed", "negotiating"}
+        reached = self._status(cluster) not in PENDING
         if not payers and reached and template and set(template.payers) & set(template.initiators):
             payers = list(initiators)
             payees = list(counterparties)
